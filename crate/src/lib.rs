@@ -1,0 +1,14 @@
+//! # keywrap-core
+//!
+//! The pure-Rust heart of Keywrap Console: AES key wrap (RFC 3394 / RFC 5649,
+//! NIST SP 800-38F) with a visible initial value and a step-by-step trace, key
+//! check values, encodings, and (in later modules) a virtual HSM driven by the
+//! AWS CloudHSM `key_mgmt_util` command language.
+//!
+//! This crate knows nothing of the browser: it builds and tests natively with a
+//! plain `cargo test`, and the very same code runs inside the page as wasm32.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+/// The version of this crate, shown in the console's footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

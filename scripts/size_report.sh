@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Raw and gzip (-9) bytes of every file in a build folder, and the total.
+set -euo pipefail
+dir="${1:-dist}"
+[ -d "$dir" ] || { echo "size_report: no folder $dir" >&2; exit 1; }
+printf '%-48s %10s %10s\n' "file" "raw" "gzip"
+total_raw=0; total_gz=0
+while IFS= read -r f; do
+  raw=$(wc -c < "$f"); gz=$(gzip -9 -c < "$f" | wc -c)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  printf '%-48s %10d %10d\n' "${f#"$dir"/}" "$raw" "$gz"
+done < <(find "$dir" -type f | sort)
+awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "dist/ total: %d bytes raw, %d bytes gzip (%.1f KB gzip)\n", r, g, g / 1000 }'
