@@ -12,3 +12,24 @@
 
 /// The version of this crate, shown in the console's footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+// The wrap engine and its helpers (issue 3).
+pub mod encoding;
+mod error;
+pub mod kcv;
+pub mod random;
+mod secret;
+pub mod selftest;
+pub mod wrap;
+
+pub use error::{Direction, Error};
+pub use secret::SecretBytes;
+pub use wrap::{
+    Iv, Kek, Mechanism, MechanismNames, UnwrapTrace, WrapTrace, trace_unwrap, trace_wrap, unwrap,
+    wrap,
+};
+
+// The README's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
