@@ -22,6 +22,12 @@ mod secret;
 pub mod selftest;
 pub mod wrap;
 
+// The virtual HSM and its console (issue 4).
+pub mod access;
+pub mod console;
+pub mod store;
+
+pub use console::Session;
 pub use error::{Direction, Error};
 pub use secret::SecretBytes;
 pub use wrap::{

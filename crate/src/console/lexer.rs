@@ -1,0 +1,77 @@
+//! Splits a console line into words, as `key_mgmt_util` does (on spaces),
+//! plus double quotes so a label may hold spaces: `-l "my key"`.
+
+use core::fmt;
+
+/// The longest line the console reads; longer lines are refused whole, so no
+/// input can make the console allocate without bound.
+pub const MAX_LINE_LEN: usize = 8192;
+
+/// Why a line could not be split into words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LexError {
+    /// A `"` was opened and never closed.
+    UnterminatedQuote {
+        /// Byte offset of the opening quote.
+        at: usize,
+    },
+    /// The line is longer than [`MAX_LINE_LEN`] bytes.
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+}
+
+impl fmt::Display for LexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnterminatedQuote { at } => {
+                write!(f, "the quote at column {} is never closed", at + 1)
+            }
+            Self::TooLong { len } => write!(
+                f,
+                "the line is {len} bytes long; the console reads at most {MAX_LINE_LEN}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for LexError {}
+
+/// Splits `line` into words. Whitespace separates words; `"…"` groups (the
+/// quotes are dropped, `""` gives an empty word); there are no escapes.
+pub fn split_words(line: &str) -> Result<Vec<String>, LexError> {
+    if line.len() > MAX_LINE_LEN {
+        return Err(LexError::TooLong { len: line.len() });
+    }
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut quote_at: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        match (c, quote_at) {
+            ('"', None) => {
+                quote_at = Some(i);
+                in_word = true;
+            }
+            ('"', Some(_)) => quote_at = None,
+            (c, None) if c.is_whitespace() => {
+                if in_word {
+                    words.push(core::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            (c, _) => {
+                current.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if let Some(at) = quote_at {
+        return Err(LexError::UnterminatedQuote { at });
+    }
+    if in_word {
+        words.push(current);
+    }
+    Ok(words)
+}

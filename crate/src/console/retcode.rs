@@ -1,0 +1,151 @@
+//! Return codes, with the text `key_mgmt_util` prints after them.
+//!
+//! | code | text | when | source |
+//! |------|------|------|--------|
+//! | 0x00 | SUCCESS | the command succeeded | KMU docs |
+//! | 0xa8 | Invalid object handle is passed to this operation | no such key, or not yours to see (`CKR_OBJECT_HANDLE_INVALID`) | KMU docs |
+//! | 0xc6 | Key Access is denied. | only the owner may export, delete, share or change a key | KMU docs |
+//! | 0xb3 | This operation violates the current configured/FIPS policies | a non-default IV, an IV with KWP, an unsupported key type or mechanism | KMU docs |
+//! | 0xdb | Invalid User Type. | `-u` not CO/CU; a CU setting TRUSTED; a CO using keys | KMU docs |
+//! | 0x90 | User not logged in | a key command before `loginHSM` | chosen here (`CKR_USER_NOT_LOGGED_IN`) |
+//! | 0x91 | User already logged in | `loginHSM` twice | chosen here (`CKR_USER_ALREADY_LOGGED_IN`) |
+//! | 0x92 | This user doesn't exist | `loginHSM -s` names no user of that type | chosen here (text as CloudHSM clients print it) |
+//! | 0x93 | Key function not permitted | wrapping key without WRAP, unwrapping key without UNWRAP | chosen here (`CKR_KEY_FUNCTION_NOT_PERMITTED`) |
+//! | 0x94 | Key is not extractable | the target's EXTRACTABLE is 0 | chosen here (`CKR_KEY_UNEXTRACTABLE`) |
+//! | 0x95 | Key can only be wrapped with a trusted key | WRAP_WITH_TRUSTED target, untrusted wrapping key | chosen here (`CKR_KEY_NOT_WRAPPABLE`) |
+//! | 0x96 | Key size is out of range | `-s` or an imported/unwrapped key of the wrong length | chosen here (`CKR_KEY_SIZE_RANGE`) |
+//! | 0x97 | Attribute is read only | CLASS, KEY_TYPE, VALUE_LEN, KCV, LOCAL, NEVER_EXTRACTABLE, PRIVATE | chosen here (`CKR_ATTRIBUTE_READ_ONLY`) |
+//! | 0x98 | Invalid attribute value | a one-way attribute moved the wrong way, a bad `-v` | chosen here (`CKR_ATTRIBUTE_VALUE_INVALID`) |
+//! | 0x99 | Wrapped key is invalid | unwrap integrity check failed: wrong KEK, wrong IV or a tampered blob | chosen here (`CKR_WRAPPED_KEY_INVALID`) |
+//! | 0x9a | Wrapped key length is invalid | a blob whose length no mechanism accepts | chosen here (`CKR_WRAPPED_KEY_LEN_RANGE`) |
+//! | 0x9b | Key attribute is sensitive | revealing a sensitive key | chosen here (`CKR_ATTRIBUTE_SENSITIVE`) |
+//! | 0x9c | Invalid wrapped key file header | a header that does not parse, or disagrees with `-m` | chosen here |
+//! | 0x9d | File not found | `-f` names no in-page file | chosen here (the tool's own, not the HSM's) |
+//! | 0x9e | Invalid input data length | `aesWrapUnwrap` input of a length KW refuses | chosen here (`CKR_DATA_LEN_RANGE`) |
+//! | 0x9f | Invalid arguments | a usage error (the usage is printed) | chosen here |
+
+use core::fmt;
+
+/// A return code of a console command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReturnCode {
+    /// 0x00.
+    Success,
+    /// 0xa8.
+    ObjectHandleInvalid,
+    /// 0xc6.
+    KeyAccessDenied,
+    /// 0xb3.
+    PolicyViolation,
+    /// 0xdb.
+    InvalidUserType,
+    /// 0x90.
+    NotLoggedIn,
+    /// 0x91.
+    AlreadyLoggedIn,
+    /// 0x92.
+    NoSuchUser,
+    /// 0x93.
+    KeyFunctionNotPermitted,
+    /// 0x94.
+    KeyUnextractable,
+    /// 0x95.
+    KeyNotWrappable,
+    /// 0x96.
+    KeySizeRange,
+    /// 0x97.
+    AttributeReadOnly,
+    /// 0x98.
+    AttributeValueInvalid,
+    /// 0x99.
+    WrappedKeyInvalid,
+    /// 0x9a.
+    WrappedKeyLenRange,
+    /// 0x9b.
+    AttributeSensitive,
+    /// 0x9c.
+    HeaderInvalid,
+    /// 0x9d.
+    FileNotFound,
+    /// 0x9e.
+    DataLenRange,
+    /// 0x9f.
+    InvalidArguments,
+}
+
+impl ReturnCode {
+    /// The number printed as `0x%02x`.
+    pub const fn code(self) -> u8 {
+        match self {
+            Self::Success => 0x00,
+            Self::ObjectHandleInvalid => 0xa8,
+            Self::KeyAccessDenied => 0xc6,
+            Self::PolicyViolation => 0xb3,
+            Self::InvalidUserType => 0xdb,
+            Self::NotLoggedIn => 0x90,
+            Self::AlreadyLoggedIn => 0x91,
+            Self::NoSuchUser => 0x92,
+            Self::KeyFunctionNotPermitted => 0x93,
+            Self::KeyUnextractable => 0x94,
+            Self::KeyNotWrappable => 0x95,
+            Self::KeySizeRange => 0x96,
+            Self::AttributeReadOnly => 0x97,
+            Self::AttributeValueInvalid => 0x98,
+            Self::WrappedKeyInvalid => 0x99,
+            Self::WrappedKeyLenRange => 0x9a,
+            Self::AttributeSensitive => 0x9b,
+            Self::HeaderInvalid => 0x9c,
+            Self::FileNotFound => 0x9d,
+            Self::DataLenRange => 0x9e,
+            Self::InvalidArguments => 0x9f,
+        }
+    }
+
+    /// The text after `HSM Return: ` / `HSM Error: `.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::ObjectHandleInvalid => "Invalid object handle is passed to this operation",
+            Self::KeyAccessDenied => "Key Access is denied.",
+            Self::PolicyViolation => "This operation violates the current configured/FIPS policies",
+            Self::InvalidUserType => "Invalid User Type.",
+            Self::NotLoggedIn => "User not logged in",
+            Self::AlreadyLoggedIn => "User already logged in",
+            Self::NoSuchUser => "This user doesn't exist",
+            Self::KeyFunctionNotPermitted => "Key function not permitted",
+            Self::KeyUnextractable => "Key is not extractable",
+            Self::KeyNotWrappable => "Key can only be wrapped with a trusted key",
+            Self::KeySizeRange => "Key size is out of range",
+            Self::AttributeReadOnly => "Attribute is read only",
+            Self::AttributeValueInvalid => "Invalid attribute value",
+            Self::WrappedKeyInvalid => "Wrapped key is invalid",
+            Self::WrappedKeyLenRange => "Wrapped key length is invalid",
+            Self::AttributeSensitive => "Key attribute is sensitive",
+            Self::HeaderInvalid => "Invalid wrapped key file header",
+            Self::FileNotFound => "File not found",
+            Self::DataLenRange => "Invalid input data length",
+            Self::InvalidArguments => "Invalid arguments",
+        }
+    }
+
+    /// Whether the command succeeded.
+    pub const fn is_success(self) -> bool {
+        matches!(self, Self::Success)
+    }
+
+    /// `HSM Return: SUCCESS` or `HSM Error: <message>`.
+    pub fn status_text(self) -> String {
+        if self.is_success() {
+            format!("HSM Return: {}", self.message())
+        } else {
+            format!("HSM Error: {}", self.message())
+        }
+    }
+}
+
+impl fmt::Display for ReturnCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{:02x} : {}", self.code(), self.status_text())
+    }
+}

@@ -1,0 +1,154 @@
+//! Key objects: a value, its attributes, an owner and the users it is shared with.
+
+use std::collections::BTreeSet;
+
+use super::attribute::{Attribute, AttributeType, KeyClass, KeyType};
+use super::handle::KeyHandle;
+use super::user::UserId;
+use crate::SecretBytes;
+
+/// The attributes of a key, one typed field each (no key bytes here).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyAttributes {
+    /// `OBJ_ATTR_CLASS`: always [`KeyClass::Secret`] in this HSM.
+    pub class: KeyClass,
+    /// `OBJ_ATTR_KEY_TYPE`: AES or generic secret.
+    pub key_type: KeyType,
+    /// `OBJ_ATTR_LABEL`.
+    pub label: String,
+    /// `OBJ_ATTR_ID`.
+    pub id: String,
+    /// `OBJ_ATTR_TOKEN`: persistent (true) or session (false) key.
+    pub token: bool,
+    /// `OBJ_ATTR_PRIVATE`.
+    pub private: bool,
+    /// `OBJ_ATTR_TRUSTED`.
+    pub trusted: bool,
+    /// `OBJ_ATTR_SENSITIVE`.
+    pub sensitive: bool,
+    /// `OBJ_ATTR_ENCRYPT`.
+    pub encrypt: bool,
+    /// `OBJ_ATTR_DECRYPT`.
+    pub decrypt: bool,
+    /// `OBJ_ATTR_WRAP`.
+    pub wrap: bool,
+    /// `OBJ_ATTR_UNWRAP`.
+    pub unwrap: bool,
+    /// `OBJ_ATTR_EXTRACTABLE`.
+    pub extractable: bool,
+    /// `OBJ_ATTR_LOCAL`.
+    pub local: bool,
+    /// `OBJ_ATTR_NEVER_EXTRACTABLE`.
+    pub never_extractable: bool,
+    /// `OBJ_ATTR_WRAP_WITH_TRUSTED`.
+    pub wrap_with_trusted: bool,
+    /// `OBJ_ATTR_VALUE_LEN`, in bytes.
+    pub value_len: u32,
+    /// `OBJ_ATTR_KCV`: first three bytes of AES-ECB(key, 0¹²⁸) for AES keys.
+    pub kcv: [u8; 3],
+}
+
+impl KeyAttributes {
+    /// The typed value of one attribute.
+    pub fn get(&self, attribute: AttributeType) -> Attribute {
+        match attribute {
+            AttributeType::Class => Attribute::Class(self.class),
+            AttributeType::Token => Attribute::Token(self.token),
+            AttributeType::Private => Attribute::Private(self.private),
+            AttributeType::Label => Attribute::Label(self.label.clone()),
+            AttributeType::Trusted => Attribute::Trusted(self.trusted),
+            AttributeType::KeyType => Attribute::KeyType(self.key_type),
+            AttributeType::Id => Attribute::Id(self.id.clone()),
+            AttributeType::Sensitive => Attribute::Sensitive(self.sensitive),
+            AttributeType::Encrypt => Attribute::Encrypt(self.encrypt),
+            AttributeType::Decrypt => Attribute::Decrypt(self.decrypt),
+            AttributeType::Wrap => Attribute::Wrap(self.wrap),
+            AttributeType::Unwrap => Attribute::Unwrap(self.unwrap),
+            AttributeType::ValueLen => Attribute::ValueLen(self.value_len),
+            AttributeType::Extractable => Attribute::Extractable(self.extractable),
+            AttributeType::Local => Attribute::Local(self.local),
+            AttributeType::NeverExtractable => Attribute::NeverExtractable(self.never_extractable),
+            AttributeType::Kcv => Attribute::Kcv(self.kcv),
+            AttributeType::WrapWithTrusted => Attribute::WrapWithTrusted(self.wrap_with_trusted),
+        }
+    }
+
+    /// Stores one attribute's value. Policy is not checked here: callers go
+    /// through [`crate::store::policy::check_set_attribute`] first.
+    pub(crate) fn set(&mut self, attribute: Attribute) {
+        match attribute {
+            Attribute::Class(v) => self.class = v,
+            Attribute::Token(v) => self.token = v,
+            Attribute::Private(v) => self.private = v,
+            Attribute::Label(v) => self.label = v,
+            Attribute::Trusted(v) => self.trusted = v,
+            Attribute::KeyType(v) => self.key_type = v,
+            Attribute::Id(v) => self.id = v,
+            Attribute::Sensitive(v) => self.sensitive = v,
+            Attribute::Encrypt(v) => self.encrypt = v,
+            Attribute::Decrypt(v) => self.decrypt = v,
+            Attribute::Wrap(v) => self.wrap = v,
+            Attribute::Unwrap(v) => self.unwrap = v,
+            Attribute::ValueLen(v) => self.value_len = v,
+            Attribute::Extractable(v) => self.extractable = v,
+            Attribute::Local(v) => self.local = v,
+            Attribute::NeverExtractable(v) => self.never_extractable = v,
+            Attribute::Kcv(v) => self.kcv = v,
+            Attribute::WrapWithTrusted(v) => self.wrap_with_trusted = v,
+        }
+    }
+
+    /// Every attribute, in `getAttribute -a 512` order.
+    pub fn all(&self) -> Vec<Attribute> {
+        AttributeType::ALL.iter().map(|a| self.get(*a)).collect()
+    }
+
+    /// The KCV as six lowercase hex digits.
+    pub fn kcv_hex(&self) -> String {
+        format!("{:02x}{:02x}{:02x}", self.kcv[0], self.kcv[1], self.kcv[2])
+    }
+}
+
+/// A key inside the HSM. Its value never leaves except through a wrap or
+/// export that [`crate::store::policy`] allows, or a reveal that
+/// [`crate::access`] allows.
+#[derive(Debug)]
+pub struct KeyObject {
+    pub(crate) handle: KeyHandle,
+    pub(crate) attributes: KeyAttributes,
+    pub(crate) owner: UserId,
+    pub(crate) shared_with: BTreeSet<UserId>,
+    pub(crate) value: SecretBytes,
+}
+
+impl KeyObject {
+    /// The key's handle.
+    pub fn handle(&self) -> KeyHandle {
+        self.handle
+    }
+
+    /// The key's attributes.
+    pub fn attributes(&self) -> &KeyAttributes {
+        &self.attributes
+    }
+
+    /// The user who created (and so owns) the key.
+    pub fn owner(&self) -> UserId {
+        self.owner
+    }
+
+    /// The users the owner shared the key with: they may use it, not export it.
+    pub fn shared_with(&self) -> &BTreeSet<UserId> {
+        &self.shared_with
+    }
+
+    /// Whether `user` owns the key or it is shared with them.
+    pub fn usable_by(&self, user: UserId) -> bool {
+        self.owner == user || self.shared_with.contains(&user)
+    }
+
+    /// The key bytes, for the crypto inside this crate only.
+    pub(crate) fn value(&self) -> &SecretBytes {
+        &self.value
+    }
+}
