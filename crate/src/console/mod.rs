@@ -49,6 +49,7 @@ pub use files::{FileInfo, FileOrigin, FileStore, MAX_FILE_NAME, MAX_FILE_SIZE, c
 pub use keysource::{InsecureSeededKeys, KeySource, OsRandom};
 pub use render::{HandleSpan, help_text, list_attributes_text, mechanisms_text, usage_text};
 pub use retcode::ReturnCode;
+pub use workbench::Unwrapped;
 pub use workbench::{
     UnwrapInto, UnwrapRequest, UnwrapResult, WorkbenchKey, WrapRequest, WrapResult,
 };

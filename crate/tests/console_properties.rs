@@ -1,0 +1,144 @@
+//! Properties of the console: no line panics, and a refused command leaves
+//! the session (keys and their values, the handle counter, files, login,
+//! tenancy) exactly as it was. Only the audit log grows.
+
+// In tests a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use keywrap_core::console::{InsecureSeededKeys, Session};
+use proptest::prelude::*;
+
+/// A session with keys of every kind and files of every kind.
+fn seeded_session() -> Session {
+    let mut s = Session::with_key_source(Box::new(InsecureSeededKeys::new(42)));
+    for line in [
+        "genSymKey -t 31 -s 32 -l kek",
+        "genSymKey -t 31 -s 16 -l payload",
+        "genSymKey -t 31 -s 24 -l locked -nex",
+        "genSymKey -t 16 -s 20 -l generic",
+        "genSymKey -t 31 -s 32 -l temp -sess",
+        "wrapKey -k 7 -w 6 -out mykey.key -m 5",
+        "wrapKey -k 7 -w 6 -out bare.key -m 6 -noheader",
+        "exSymKey -k 7 -w 6 -out plain.key",
+        "shareKey -k 6 -u 4 -m 1",
+        "setAttribute -o 7 -a 528 -v 1",
+    ] {
+        assert!(s.run(line).return_code.is_success(), "{line}");
+    }
+    s
+}
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("genSymKey"),
+        Just("wrapKey"),
+        Just("unWrapKey"),
+        Just("findKey"),
+        Just("getAttribute"),
+        Just("setAttribute"),
+        Just("deleteKey"),
+        Just("shareKey"),
+        Just("exSymKey"),
+        Just("imSymKey"),
+        Just("aesWrapUnwrap"),
+        Just("loginHSM"),
+        Just("logoutHSM"),
+        Just("loginStatus"),
+        Just("listAttributes"),
+        Just("help"),
+        Just("-t"),
+        Just("-s"),
+        Just("-l"),
+        Just("-k"),
+        Just("-w"),
+        Just("-o"),
+        Just("-a"),
+        Just("-v"),
+        Just("-m"),
+        Just("-u"),
+        Just("-f"),
+        Just("-out"),
+        Just("-i"),
+        Just("-id"),
+        Just("-kc"),
+        Just("-kt"),
+        Just("-noheader"),
+        Just("-nex"),
+        Just("-sess"),
+        Just("-kcv"),
+        Just("-p"),
+        Just("CU"),
+        Just("CO"),
+        Just("alice"),
+        Just("bob"),
+        Just("admin"),
+        Just("mykey.key"),
+        Just("bare.key"),
+        Just("plain.key"),
+        Just("new.key"),
+        Just("A6A6A6A6A6A6A6A6"),
+        Just("0011223344556677"),
+        Just("\"two words\""),
+        Just("512"),
+        Just("354"),
+        Just("259"),
+        Just("134"),
+        Just("3"),
+        Just("371"),
+        Just("31"),
+        Just("16"),
+        Just("21"),
+        Just("32"),
+        Just("24"),
+        Just("20"),
+        Just("0"),
+        Just("1"),
+        Just("4"),
+        Just("5"),
+        Just("6"),
+        Just("7"),
+        Just("8"),
+        Just("9"),
+        Just("10"),
+        Just("11"),
+        Just("99"),
+    ]
+    .prop_map(str::to_owned)
+}
+
+fn command_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::collection::vec(word(), 1..12).prop_map(|w| w.join(" ")),
+        1 => "\\PC{0,80}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn refused_commands_change_nothing(lines in prop::collection::vec(command_line(), 1..8)) {
+        let mut session = seeded_session();
+        for line in &lines {
+            let before = session.snapshot();
+            let audit_before = session.audit_log().len();
+            let outcome = session.run(line);
+            if !outcome.return_code.is_success() {
+                prop_assert!(session.snapshot() == before, "`{}` was refused but changed the session", line);
+                prop_assert_eq!(outcome.effects.created.len() + outcome.effects.deleted.len(), 0);
+                prop_assert_eq!(session.audit_log().len(), audit_before + 1);
+            }
+            // The audit log never holds what was typed after -p.
+            if let Some(last) = session.audit_log().last() {
+                prop_assert!(!last.command.contains("-p"), "{}", last.command);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(line in "\\PC{0,200}") {
+        let mut session = seeded_session();
+        let _ = session.run(&line);
+        let _ = session.complete(&line);
+    }
+}
