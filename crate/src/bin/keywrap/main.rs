@@ -15,6 +15,8 @@
 //! Built only with the `cli` feature:
 //! `cargo run -p keywrap-core --features cli --bin keywrap -- wrap --kek …`.
 
+mod repl;
+
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
@@ -61,8 +63,9 @@ enum Command {
     /// 512 bytes, 64 semiblocks, of key data).
     #[command(subcommand)]
     Trace(TraceCommand),
-    // The interactive console (issue 4) is added here as
-    // `Console(repl::ConsoleArgs)`, implemented in `repl.rs` beside this file.
+    /// The virtual HSM's key_mgmt_util console: a REPL on a terminal, a
+    /// script (each line echoed as `Command:`) otherwise.
+    Console(repl::ConsoleArgs),
 }
 
 #[derive(Subcommand)]
@@ -205,6 +208,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
+        Command::Console(args) => return repl::run(&args).map_err(Failure::Io),
         Command::Wrap(args) => {
             let (kek, input) = prepare(&args)?;
             let wrapped = keywrap_core::wrap(&kek, args.mode.into(), args.iv.as_ref(), &input)?;
