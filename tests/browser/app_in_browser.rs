@@ -1,5 +1,7 @@
 //! The app mounted into a real document in headless Chromium.
 #![cfg(target_arch = "wasm32")]
+// A failed unwrap here is a failed test, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
