@@ -40,9 +40,17 @@ logged e2e node --test --test-reporter=spec tests/e2e/
 
 step "size of dist/"
 bash scripts/size_report.sh dist | tee "$LOGS/size.log"
+# The one deterministic size check: the page a user downloads stays small.
+bash scripts/size_report.sh --budget 250000 dist >/dev/null
 
 printf '\n== summary\n'
-grep -hE '^test result:' "$LOGS/native.log" | awk '{p+=$4; f+=$6; i+=$8} END {printf "native (cargo test): %d passed, %d failed, %d ignored in %d suites\n", p, f, i, NR}'
-grep -hE '^test result:' "$LOGS/browser.log" | awk '{p+=$4; f+=$6; i+=$8} END {printf "browser (wasm-bindgen-test, headless Chromium): %d passed, %d failed, %d ignored in %d suites\n", p, f, i, NR}'
-grep -hE '^. (tests|pass|fail|skipped) [0-9]+' "$LOGS/e2e.log" | sed 's/^. /end-to-end (node --test): /' | tr '\n' ' '; echo
+# Each runner's own count, then one closing line over all of them.
+count() { # log-file awk-program label
+  awk "$2" "$LOGS/$1.log" | while read -r p f; do printf '%s: %d passed, %d failed\n' "$3" "$p" "$f"; done
+}
+count native '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' "native (cargo test, $(grep -c '^test result:' "$LOGS/native.log") suites)"
+count browser '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' "browser (wasm-bindgen-test in headless Chromium)"
+count e2e '/^ℹ pass / {p=$3} /^ℹ fail / {f=$3} END {print p+0, f+0}' "end-to-end (node --test, Playwright in headless Chromium)"
 tail -1 "$LOGS/size.log"
+awk '/^test result:/ {p+=$4; f+=$6} /^ℹ pass / {p+=$3} /^ℹ fail / {f+=$3} END {printf "all: %d passed, %d failed\n", p, f}' \
+  "$LOGS/native.log" "$LOGS/browser.log" "$LOGS/e2e.log"
