@@ -218,8 +218,9 @@ impl fmt::Display for Error {
             ),
             Error::TraceTooLarge { len, max } => write!(
                 f,
-                "cannot trace {len} bytes of key data: the step-by-step trace is limited to \
-                 {max} bytes ({} semiblocks); wrap and unwrap without a trace still work",
+                "cannot trace {len} bytes of padded key data: the step-by-step trace is \
+                 limited to {max} bytes ({} semiblocks); wrap and unwrap without a trace \
+                 still work",
                 max / 8
             ),
             Error::InputTooLarge { len, max } => write!(

@@ -32,7 +32,9 @@
 //! **Secrets.** Registers hold key data (a wrap starts from the plaintext
 //! key; an unwrap ends with it), so every trace type is wiped when dropped,
 //! and its `Debug` output shows the shape of the trace but no bytes. Read
-//! the fields to display them.
+//! the fields to display them. (As everywhere with `zeroize`, copies the
+//! compiler makes on the stack while recording are beyond its reach; the
+//! trace is a teaching tool, meant for demonstration keys.)
 //!
 //! ```
 //! use keywrap_core::{trace_unwrap, trace_wrap, Iv, Kek, Mechanism};
@@ -220,7 +222,10 @@ pub struct IvCheck {
 }
 
 /// KWP's checks on the length indicator and the padding (RFC 5649 §3).
-#[derive(Clone, Debug, PartialEq, Eq, Zeroize)]
+///
+/// Wiped on drop: after a failed check the "padding" bytes are bytes of the
+/// decrypted block.
+#[derive(Clone, Debug, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct KwpCheck {
     /// The message length indicator: the last 4 bytes of the recovered `A`.
     pub mli: u32,

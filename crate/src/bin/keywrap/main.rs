@@ -395,10 +395,11 @@ fn print_wrap_trace(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "{} wrap, KEK {}, n = {} semiblocks",
+        "{} wrap, KEK {}, n = {} semiblock{}",
         t.mechanism,
         kek.algorithm(),
-        t.n
+        t.n,
+        if t.n == 1 { "" } else { "s" }
     )?;
     match t.padding {
         Padding::None => writeln!(out, "Padding: none")?,
@@ -434,10 +435,11 @@ fn print_unwrap_trace(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "{} unwrap, KEK {}, n = {} semiblocks",
+        "{} unwrap, KEK {}, n = {} semiblock{}",
         t.mechanism,
         kek.algorithm(),
-        t.n
+        t.n,
+        if t.n == 1 { "" } else { "s" }
     )?;
     print_registers(
         out,
