@@ -7,6 +7,7 @@
 //! core or to show what the core allows to be shown.
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod components;
 pub mod csp;
 pub mod state;

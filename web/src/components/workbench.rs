@@ -1,0 +1,516 @@
+//! The wrap / unwrap workbench, for people who do not type: a key (from the
+//! HSM or pasted) and a wrapping key (from the HSM or a pasted KEK), the
+//! mechanism with its names across tools, the IV, and the result as hex,
+//! base64 or a file. Unwrap from a paste or an uploaded file, into a new HSM
+//! key or into the page. The core does every wrap, unwrap and policy check.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use keywrap_core::Mechanism;
+use keywrap_core::console::{KeyView, MAX_FILE_SIZE};
+use keywrap_core::encoding::Format;
+use keywrap_core::store::{KeyHandle, KeyType};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::Dispatch;
+use super::key_table::size_text;
+use crate::state::{
+    Action, KeyChoice, OpError, UnwrapOutput, WorkbenchField, WorkbenchForm, WrapOutput,
+    decode_pasted, form_iv,
+};
+
+/// What the workbench shows.
+#[derive(Properties, PartialEq)]
+pub struct WorkbenchProps {
+    /// The form as filled.
+    pub form: WorkbenchForm,
+    /// The keys you can see.
+    pub keys: Rc<Vec<KeyView>>,
+    /// The last wrap.
+    pub wrap_result: Option<Result<WrapOutput, OpError>>,
+    /// The last unwrap.
+    pub unwrap_result: Option<Result<UnwrapOutput, OpError>>,
+    /// The reducer.
+    pub dispatch: Dispatch,
+}
+
+fn choice_value(choice: KeyChoice) -> String {
+    match choice {
+        KeyChoice::None => "none".to_owned(),
+        KeyChoice::Pasted => "paste".to_owned(),
+        KeyChoice::Handle(h) => format!("key-{h}"),
+    }
+}
+
+fn parse_choice(value: &str) -> KeyChoice {
+    match value {
+        "paste" => KeyChoice::Pasted,
+        v => v
+            .strip_prefix("key-")
+            .and_then(|h| h.parse::<KeyHandle>().ok())
+            .map_or(KeyChoice::None, KeyChoice::Handle),
+    }
+}
+
+fn mechanism_value(m: Mechanism) -> &'static str {
+    m.mode_name()
+}
+
+fn field<E>(dispatch: &Dispatch, make: fn(String) -> WorkbenchField) -> Callback<E>
+where
+    E: AsRef<web_sys::Event> + 'static,
+{
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: E| {
+        let target = AsRef::<web_sys::Event>::as_ref(&e).target();
+        let value = target
+            .as_ref()
+            .and_then(|t| t.dyn_ref::<HtmlInputElement>().map(|i| i.value()))
+            .or_else(|| {
+                target
+                    .as_ref()
+                    .and_then(|t| t.dyn_ref::<HtmlTextAreaElement>().map(|i| i.value()))
+            })
+            .or_else(|| {
+                target
+                    .as_ref()
+                    .and_then(|t| t.dyn_ref::<HtmlSelectElement>().map(|i| i.value()))
+            })
+            .unwrap_or_default();
+        dispatch.dispatch(Action::Workbench(make(value)));
+    })
+}
+
+fn checkbox(dispatch: &Dispatch, make: fn(bool) -> WorkbenchField) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+        dispatch.dispatch(Action::Workbench(make(on)));
+    })
+}
+
+use wasm_bindgen::JsCast;
+
+/// A line under a paste field: what the core read, or why it could not.
+fn paste_hint(text: &str, what: &str) -> Html {
+    if text.trim().is_empty() {
+        return html! { <p class="hint">{ "Hex (spaces, ':' and 0x allowed) or base64." }</p> };
+    }
+    match decode_pasted(text, what) {
+        Ok((bytes, format)) => html! {
+            <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>
+                { format!("{} bytes, read as {format}", bytes.len()) }</p>
+        },
+        Err(e) => html! {
+            <p class="error"><span aria-hidden="true">{ "✖ " }</span>{ e }</p>
+        },
+    }
+}
+
+fn key_options(keys: &[KeyView], chosen: KeyChoice, paste_label: &str) -> Html {
+    html! {
+        <>
+            <option value="none" selected={chosen == KeyChoice::None}>{ "Choose…" }</option>
+            { for keys.iter().map(|k| {
+                let value = choice_value(KeyChoice::Handle(k.handle));
+                let text = format!("Key {} — {} ({} {}, KCV {})", k.handle, k.label(),
+                    k.attributes.key_type.name(), size_text(k), k.kcv_hex());
+                html! { <option {value} selected={chosen == KeyChoice::Handle(k.handle)}>{ text }</option> }
+            }) }
+            <option value="paste" selected={chosen == KeyChoice::Pasted}>{ paste_label.to_owned() }</option>
+        </>
+    }
+}
+
+fn op_error(e: &OpError) -> Html {
+    html! {
+        <div class="result failed" role="alert">
+            <p><span aria-hidden="true">{ "✖ " }</span><strong>{ "Refused" }</strong>
+                if let Some(code) = &e.code { { " — " }<code>{ code.clone() }</code> }</p>
+            <p>{ e.message.clone() }</p>
+            <p class="hint">{ "Nothing changed." }</p>
+        </div>
+    }
+}
+
+fn names_table(m: Mechanism) -> Html {
+    let n = m.names();
+    html! {
+        <table class="names" aria-label="What other tools call this mechanism">
+            <tbody>
+                <tr><th scope="row">{ "Standard" }</th><td>{ n.standard }</td></tr>
+                <tr><th scope="row">{ "key_mgmt_util" }</th><td><code>{ format!("-m {}", n.kmu_number) }</code>{ " " }{ n.kmu_name }</td></tr>
+                <tr><th scope="row">{ "CloudHSM CLI" }</th><td><code>{ format!("key wrap {}", n.cloudhsm_cli) }</code></td></tr>
+                <tr><th scope="row">{ "PKCS#11" }</th><td><code>{ n.pkcs11_name }</code>{ format!(" (0x{:04X})", n.pkcs11_value) }
+                    if let Some(note) = n.pkcs11_note { <br /><span class="hint">{ note }</span> }</td></tr>
+                <tr><th scope="row">{ "OpenSSL" }</th><td>{ match n.openssl {
+                    Some(c) => html! { <><code>{ c }</code>{ " (AES-256 KEK; id-aes128-… and id-aes192-… for smaller)" }</> },
+                    None => html! { "— (not offered)" } } }</td></tr>
+                <tr><th scope="row">{ "WebCrypto" }</th><td>{ match n.webcrypto {
+                    Some(c) => html! { <><code>{ c }</code>{ " (default IV only)" }</> },
+                    None => html! { "— (not offered)" } } }</td></tr>
+            </tbody>
+        </table>
+    }
+}
+
+/// The workbench panel.
+#[component]
+pub fn Workbench(props: &WorkbenchProps) -> Html {
+    let form = &props.form;
+    let d = &props.dispatch;
+    // Keeps a file read alive until it finishes.
+    let reader: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>> =
+        use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+
+    let on_target = field::<Event>(d, |v| WorkbenchField::Target(parse_choice(&v)));
+    let on_kek = field::<Event>(d, |v| WorkbenchField::Kek(parse_choice(&v)));
+    let on_pasted_key = field::<InputEvent>(d, WorkbenchField::PastedKey);
+    let on_pasted_kek = field::<InputEvent>(d, WorkbenchField::PastedKek);
+    let on_mechanism = field::<Event>(d, |v| {
+        WorkbenchField::Mechanism(
+            Mechanism::ALL
+                .into_iter()
+                .find(|m| mechanism_value(*m) == v)
+                .unwrap_or(Mechanism::Kw),
+        )
+    });
+    let on_iv = field::<InputEvent>(d, WorkbenchField::Iv);
+    let on_format = field::<Event>(d, |v| {
+        WorkbenchField::OutFormat(if v == "base64" {
+            Format::Base64
+        } else {
+            Format::Hex
+        })
+    });
+    let on_file_name = field::<InputEvent>(d, WorkbenchField::FileName);
+    let on_save = checkbox(d, WorkbenchField::SaveToFiles);
+    let on_wrapped = field::<InputEvent>(d, WorkbenchField::Wrapped);
+    let on_label = field::<InputEvent>(d, WorkbenchField::Label);
+    let on_key_type = field::<Event>(d, |v| {
+        WorkbenchField::KeyType(if v == "16" {
+            KeyType::GenericSecret
+        } else {
+            KeyType::Aes
+        })
+    });
+    let on_sensitive = checkbox(d, WorkbenchField::Sensitive);
+    let on_extractable = checkbox(d, WorkbenchField::Extractable);
+    let on_token = checkbox(d, WorkbenchField::Token);
+    let on_into = |into_new_key: bool| {
+        let d = d.clone();
+        Callback::from(move |_: Event| {
+            d.dispatch(Action::Workbench(WorkbenchField::IntoNewKey(into_new_key)))
+        })
+    };
+    let on_wrap = {
+        let d = d.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            d.dispatch(Action::Wrap);
+        })
+    };
+    let on_unwrap = {
+        let d = d.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            d.dispatch(Action::Unwrap);
+        })
+    };
+    let on_reset_iv = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ResetIv))
+    };
+    let on_upload = {
+        let d = d.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let Some(file) = crate::browser::chosen_file(&input) else {
+                return;
+            };
+            let done = {
+                let d = d.clone();
+                Callback::from(
+                    move |result: Result<(String, Vec<u8>), String>| match result {
+                        Ok((name, bytes)) => d.dispatch(Action::UnwrapFileRead { name, bytes }),
+                        Err(text) => d.dispatch(Action::Status { text, ok: false }),
+                    },
+                )
+            };
+            *reader.borrow_mut() = crate::browser::read_file(file, MAX_FILE_SIZE, done);
+            input.set_value("");
+        })
+    };
+
+    let copy = |text: String, what: &'static str| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            let d = d.clone();
+            crate::browser::copy_text(
+                text.clone(),
+                Callback::from(move |r: Result<(), String>| {
+                    let (text, ok) = match r {
+                        Ok(()) => (format!("Copied the {what} to the clipboard."), true),
+                        Err(e) => (format!("Could not copy the {what}: {e}."), false),
+                    };
+                    d.dispatch(Action::Status { text, ok });
+                }),
+            );
+        })
+    };
+
+    let iv_state = form_iv(form);
+    let takes_iv = form.mechanism.takes_custom_iv();
+    let iv_hint = if !takes_iv {
+        html! { <p class="hint">{ "AES-KWP takes no IV: its initial value is always A65959A6 followed by the key's length in bytes (the MLI)." }</p> }
+    } else {
+        match &iv_state {
+            Ok(None) => {
+                html! { <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ "The default IV of RFC 3394 §2.2.3.1." }</p> }
+            }
+            Ok(Some(_)) => html! {
+                <p class="hint warn"><span aria-hidden="true">{ "⚠ " }</span>
+                    { "A custom IV. CloudHSM refuses it for keys in the HSM (wrapKey and unWrapKey accept only A6A6A6A6A6A6A6A6); it works here with pasted bytes. Unwrap must use the same IV." }</p>
+            },
+            Err(e) => {
+                html! { <p class="error" id="iv-error"><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p> }
+            }
+        }
+    };
+
+    let wrap_out = match &props.wrap_result {
+        None => html! {},
+        Some(Err(e)) => op_error(e),
+        Some(Ok(out)) => {
+            let text = if form.out_format == Format::Base64 {
+                out.base64.clone()
+            } else {
+                out.hex.clone()
+            };
+            let on_download = {
+                let d = d.clone();
+                let bytes = out.wrapped.clone();
+                let name = if form.file_name.trim().is_empty() {
+                    crate::state::DEFAULT_FILE_NAME.to_owned()
+                } else {
+                    form.file_name.trim().to_owned()
+                };
+                Callback::from(move |_: MouseEvent| {
+                    let (text, ok) = match crate::browser::download(&name, &bytes) {
+                        Ok(()) => (format!("Downloaded the wrapped key as \"{name}\"."), true),
+                        Err(e) => (format!("Download failed: {e}."), false),
+                    };
+                    d.dispatch(Action::Status { text, ok });
+                })
+            };
+            let on_use = {
+                let d = d.clone();
+                Callback::from(move |_: MouseEvent| d.dispatch(Action::UseWrappedAsInput))
+            };
+            html! {
+                <div class="result passed">
+                    <p><span aria-hidden="true">{ "✔ " }</span><strong>{ "Key wrapped" }</strong>
+                        { format!(" — {}: {} bytes.", out.summary, out.wrapped.len()) }</p>
+                    if let Some(f) = &out.file {
+                        <p class="hint">{ format!("Also saved in the page's files as \"{f}\".") }</p>
+                    }
+                    <label for="wrap-output">{ "Wrapped key output" }</label>
+                    <textarea id="wrap-output" class="mono" readonly=true rows="3"
+                        data-testid="wrap-output" value={text.clone()} />
+                    <div class="buttons">
+                        <button type="button" onclick={copy(text, "wrapped key")} aria-label="Copy wrapped key">{ "Copy" }</button>
+                        <button type="button" onclick={on_download}>{ "Download" }</button>
+                        <button type="button" onclick={on_use}>{ "Use as unwrap input" }</button>
+                    </div>
+                </div>
+            }
+        }
+    };
+
+    let unwrap_out = match &props.unwrap_result {
+        None => html! {},
+        Some(Err(e)) => op_error(e),
+        Some(Ok(UnwrapOutput::NewKey { handle, kcv })) => {
+            let handle = *handle;
+            let onclick = {
+                let d = d.clone();
+                Callback::from(move |_: MouseEvent| d.dispatch(Action::SelectKey(handle)))
+            };
+            html! {
+                <div class="result passed" data-testid="unwrap-result">
+                    <p><span aria-hidden="true">{ "✔ " }</span><strong>{ "Key Unwrapped." }</strong>
+                        { " Key Handle: " }
+                        <button type="button" class="handle-link" {onclick} aria-label={format!("Select key {handle}")}>{ handle.to_string() }</button>
+                        { format!(" · KCV {kcv}") }</p>
+                </div>
+            }
+        }
+        Some(Ok(UnwrapOutput::Bytes { hex, base64, len })) => {
+            let text = if form.out_format == Format::Base64 {
+                base64.to_string()
+            } else {
+                hex.to_string()
+            };
+            html! {
+                <div class="result passed" data-testid="unwrap-result">
+                    <p><span aria-hidden="true">{ "✔ " }</span><strong>{ format!("Unwrapped {len} bytes") }</strong>
+                        { " — shown because you asked for them in this page." }</p>
+                    <label for="unwrap-output">{ "Unwrapped key output" }</label>
+                    <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={text.clone()} />
+                    <div class="buttons">
+                        <button type="button" onclick={copy(text, "unwrapped key")} aria-label="Copy unwrapped key">{ "Copy" }</button>
+                    </div>
+                </div>
+            }
+        }
+    };
+
+    let hsm_target = matches!(form.target, KeyChoice::Handle(_));
+    let pasted_kek = form.kek == KeyChoice::Pasted;
+
+    html! {
+        <section class="panel workbench" aria-labelledby="workbench-title">
+            <h2 id="workbench-title">{ "Wrap / unwrap workbench" }</h2>
+            <p class="hint">
+                { "The same operations as wrapKey and unWrapKey, with the same policy, for those who do not type. \
+                   Paste a KEK to use it standalone, as in CyberChef: nothing in the HSM is touched then." }
+            </p>
+            <div class="shared">
+                <div class="field">
+                    <label for="wb-kek">{ "Wrapping key" }</label>
+                    <select id="wb-kek" onchange={on_kek}>
+                        { key_options(&props.keys, form.kek, "Paste a KEK (hex or base64)…") }
+                    </select>
+                    if pasted_kek {
+                        <label for="wb-pasted-kek">{ "KEK (hex or base64)" }</label>
+                        <textarea id="wb-pasted-kek" class="mono" rows="2" spellcheck="false"
+                            autocomplete="off" value={form.pasted_kek.clone()} oninput={on_pasted_kek} />
+                        { paste_hint(&form.pasted_kek, "The KEK") }
+                    }
+                </div>
+                <div class="field">
+                    <label for="wb-mechanism">{ "Mechanism" }</label>
+                    <select id="wb-mechanism" onchange={on_mechanism}>
+                        { for Mechanism::ALL.iter().map(|&m| html! {
+                            <option value={mechanism_value(m)} selected={form.mechanism == m}>
+                                { format!("{} — -m {}", m.display_name(), m.kmu_number()) }</option>
+                        }) }
+                    </select>
+                    <details class="names-details">
+                        <summary>{ "Names across tools" }</summary>
+                        { names_table(form.mechanism) }
+                    </details>
+                </div>
+                <div class="field">
+                    <label for="wb-iv">{ "IV (hex)" }</label>
+                    <div class="inline">
+                        <input id="wb-iv" type="text" class="mono" spellcheck="false" autocomplete="off"
+                            value={if takes_iv { form.iv.clone() } else { "A65959A6 ‖ MLI".to_owned() }}
+                            disabled={!takes_iv} oninput={on_iv}
+                            aria-invalid={iv_state.is_err().to_string()} />
+                        <button type="button" class="small" onclick={on_reset_iv} disabled={!takes_iv}>
+                            { "Use the default IV" }</button>
+                    </div>
+                    { iv_hint }
+                </div>
+            </div>
+            <div class="columns">
+                <form class="wrap-form" onsubmit={on_wrap} aria-label="Wrap">
+                    <h3>{ "Wrap" }</h3>
+                    <div class="field">
+                        <label for="wb-target">{ "Key to wrap" }</label>
+                        <select id="wb-target" onchange={on_target}>
+                            { key_options(&props.keys, form.target, "Paste key bytes (hex or base64)…") }
+                        </select>
+                        if form.target == KeyChoice::Pasted {
+                            <label for="wb-pasted-key">{ "Key bytes (hex or base64)" }</label>
+                            <textarea id="wb-pasted-key" class="mono" rows="2" spellcheck="false"
+                                autocomplete="off" value={form.pasted_key.clone()} oninput={on_pasted_key} />
+                            { paste_hint(&form.pasted_key, "The key to wrap") }
+                        }
+                        if hsm_target && pasted_kek {
+                            <p class="hint warn">{ "An HSM wraps its keys only under keys it holds: choose a wrapping key from the HSM, or paste the key bytes too." }</p>
+                        }
+                    </div>
+                    <div class="field inline-fields">
+                        <label for="wb-format">{ "Output format" }</label>
+                        <select id="wb-format" onchange={on_format}>
+                            <option value="hex" selected={form.out_format == Format::Hex}>{ "hex" }</option>
+                            <option value="base64" selected={form.out_format == Format::Base64}>{ "base64" }</option>
+                        </select>
+                        <label for="wb-file">{ "File name" }</label>
+                        <input id="wb-file" type="text" value={form.file_name.clone()} oninput={on_file_name} />
+                    </div>
+                    <div class="check-line check-field">
+                        <input id="wb-save" type="checkbox" checked={form.save_to_files} onchange={on_save} />
+                        <label for="wb-save">{ "Also save to the page's files" }</label>
+                    </div>
+                    <button type="submit" class="primary">{ "Wrap" }</button>
+                    { wrap_out }
+                </form>
+                <form class="unwrap-form" onsubmit={on_unwrap} aria-label="Unwrap">
+                    <h3>{ "Unwrap" }</h3>
+                    <div class="field">
+                        <label for="wb-wrapped">{ "Wrapped key (hex or base64)" }</label>
+                        <textarea id="wb-wrapped" class="mono" rows="3" spellcheck="false" autocomplete="off"
+                            value={form.wrapped.clone()} oninput={on_wrapped} />
+                        { paste_hint(&form.wrapped, "The wrapped key") }
+                        <label for="wb-upload" class="upload">{ "Upload wrapped key" }</label>
+                        <input id="wb-upload" type="file" onchange={on_upload} />
+                        if let Some(note) = &form.upload_note {
+                            <p class="hint" data-testid="upload-note">{ note.clone() }</p>
+                        }
+                    </div>
+                    <fieldset class="field">
+                        <legend>{ "Unwrap into" }</legend>
+                        <div class="radio">
+                            <input type="radio" id="wb-into-key" name="wb-into" checked={form.into_new_key}
+                                onchange={on_into(true)} />
+                            <label for="wb-into-key">{ "A new key in the HSM" }</label>
+                        </div>
+                        <div class="radio">
+                            <input type="radio" id="wb-into-page" name="wb-into" checked={!form.into_new_key}
+                                onchange={on_into(false)} />
+                            <label for="wb-into-page">{ "This page (show the bytes)" }</label>
+                        </div>
+                    </fieldset>
+                    if form.into_new_key {
+                        <div class="field inline-fields">
+                            <label for="wb-label">{ "Label for the new key" }</label>
+                            <input id="wb-label" type="text" value={form.label.clone()} oninput={on_label} />
+                            <label for="wb-key-type">{ "Key type" }</label>
+                            <select id="wb-key-type" onchange={on_key_type}>
+                                <option value="31" selected={form.key_type == KeyType::Aes}>{ "AES (31)" }</option>
+                                <option value="16" selected={form.key_type == KeyType::GenericSecret}>{ "Generic secret (16)" }</option>
+                            </select>
+                        </div>
+                        <div class="field flags-fields">
+                            <span class="check-field">
+                                <input id="wb-sensitive" type="checkbox" checked={form.sensitive} onchange={on_sensitive} />
+                                <label for="wb-sensitive">{ "Sensitive" }</label>
+                            </span>
+                            <span class="check-field">
+                                <input id="wb-extractable" type="checkbox" checked={form.extractable} onchange={on_extractable} />
+                                <label for="wb-extractable">{ "Extractable" }</label>
+                            </span>
+                            <span class="check-field">
+                                <input id="wb-token" type="checkbox" checked={form.token} onchange={on_token} />
+                                <label for="wb-token">{ "Token key (kept after logout)" }</label>
+                            </span>
+                        </div>
+                        <p class="hint">
+                            { "KMU's unWrapKey makes keys sensitive by default. Here it starts off so that the step \
+                               viewer may show the unwrap; tick it and the page will never show the key's value, \
+                               nor its steps." }
+                        </p>
+                    }
+                    <button type="submit" class="primary">{ "Unwrap" }</button>
+                    { unwrap_out }
+                </form>
+            </div>
+        </section>
+    }
+}
