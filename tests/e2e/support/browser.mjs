@@ -26,7 +26,7 @@ export async function launch() {
 }
 
 /** The release build the tests drive (scripts/test.sh builds it first). */
-export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../dist');
+export const DIST = process.env.KEYWRAP_DIST ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../dist');
 
 /** Waits until the console has rendered and its self-test has run. */
 export async function waitForConsole(page) {
