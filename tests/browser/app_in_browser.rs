@@ -93,3 +93,65 @@ async fn mounting_locks_the_network_with_a_second_policy() {
         1
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_banner_promises_no_network_and_counts_requests_and_blocked_attempts() {
+    let root = mount_app().await;
+    let banner = root.query_selector(".banner").unwrap().expect("a banner");
+    let text = banner.text_content().unwrap();
+    assert!(
+        text.contains("This page cannot reach the network"),
+        "{text}"
+    );
+    assert!(text.contains("default-src 'none'"), "{text}");
+    let count = || {
+        root.query_selector("[data-testid='network-count']")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    let blocked = || {
+        root.query_selector("[data-testid='blocked-count']")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(count(), "0");
+
+    // An image aimed at the page's own host after boot: the lock refuses it,
+    // the banner counts the refusal, and no request is made.
+    let img = document().create_element("img").unwrap();
+    img.set_attribute("src", "/leak.png?key=00112233").unwrap();
+    document().body().unwrap().append_child(&img).unwrap();
+    let mut seen = false;
+    for _ in 0..100 {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+        yew::scheduler::flush().await;
+        if blocked() != "0" && count() != "0" {
+            seen = true;
+            break;
+        }
+    }
+    img.remove();
+    assert!(
+        seen,
+        "the blocked image was counted: {} blocked, {} requests",
+        blocked(),
+        count()
+    );
+    // Chromium reports the refused image as a resource entry too: every
+    // request the browser reported is one the policy blocked.
+    let (requests, refused): (u32, u32) = (count().parse().unwrap(), blocked().parse().unwrap());
+    assert!(
+        requests <= refused,
+        "{requests} requests, {refused} blocked"
+    );
+}

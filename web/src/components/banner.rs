@@ -133,9 +133,10 @@ pub fn Banner(props: &BannerProps) -> Html {
             <p class="counter">
                 { "Network requests since the page's files loaded: " }
                 <strong class="network-count" data-testid="network-count">{ requests }</strong>
-                <span class="muted">{ " (counted by the browser's PerformanceObserver)" }</span>
-                { " · Attempts blocked by the policy: " }
+                <span class="muted">{ " (as the browser's PerformanceObserver reports them)" }</span>
+                { " · Attempts the policy blocked: " }
                 <strong data-testid="blocked-count">{ n.blocked }</strong>
+                <span class="muted">{ " (a blocked attempt may show in both counts; it never leaves the page)" }</span>
             </p>
             <p class={classes!("status", props.status.as_ref().map(|s| if s.ok { "ok" } else { "bad" }))}
                role="status" aria-live="polite">

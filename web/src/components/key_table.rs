@@ -300,10 +300,10 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         <section class="panel keys" aria-labelledby="keys-title">
             <div class="panel-head">
                 <h2 id="keys-title">{ "Keys" }</h2>
-                <label class="filter">
-                    { "Filter by label" }
-                    <input type="search" value={props.filter.clone()} oninput={on_filter} />
-                </label>
+                <span class="filter">
+                    <label for="key-filter">{ "Filter by label" }</label>
+                    <input id="key-filter" type="search" value={props.filter.clone()} oninput={on_filter} />
+                </span>
             </div>
             if props.view_as != Actor::You {
                 <p class="viewing-as" data-testid="viewing-as">

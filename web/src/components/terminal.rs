@@ -143,9 +143,6 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             </p>
             <div class="transcript" role="log" aria-live="polite" aria-label="Transcript" ref={log_ref}
                 tabindex="0">
-                if props.transcript.is_empty() {
-                    <p class="muted empty-log">{ "Nothing run yet." }</p>
-                }
                 { for props.transcript.iter().map(|entry| html! {
                     <div key={entry.id} class={classes!("entry", if entry.success { "ok" } else { "refused" })}>
                         <div class="echo">

@@ -1,0 +1,224 @@
+//! The header (tenancy switch, who is logged in), "View as" and the
+//! who-can-see matrix in headless Chromium: every cell the page shows is the
+//! core's answer, and switching tenancy changes exactly the cells the model
+//! says.
+#![cfg(target_arch = "wasm32")]
+
+#[cfg(test)]
+#[path = "support/mod.rs"]
+mod support;
+
+use keywrap_core::access::{Actor, Capability, TenancyMode};
+use support::{App, handle_in, mount};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg(test)]
+/// The matrix as the page shows it: (actor, capability) → answer word.
+fn shown_cells(app: &App) -> Vec<(String, String, String)> {
+    app.all("[data-testid='who-can-see'] td.cell")
+        .iter()
+        .map(|c| {
+            (
+                c.get_attribute("data-actor").unwrap(),
+                c.get_attribute("data-capability").unwrap(),
+                c.get_attribute("data-answer").unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+/// The same matrix from the core, for a session in the same situation.
+fn model_cells(
+    session: &keywrap_core::Session,
+    handle: u64,
+    mode: TenancyMode,
+) -> Vec<(String, String, String)> {
+    let m = session
+        .who_can_see(keywrap_core::store::KeyHandle::new(handle), mode)
+        .unwrap();
+    m.rows
+        .iter()
+        .flat_map(|row| {
+            Capability::ALL.iter().map(move |&cap| {
+                (
+                    row.actor.label().to_owned(),
+                    cap.label().to_owned(),
+                    row.cell(cap).answer.label().to_owned(),
+                )
+            })
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_header_shows_the_modes_their_fips_levels_and_who_is_logged_in() {
+    let app = mount().await;
+    for mode in TenancyMode::ALL {
+        let radio = app.labelled(mode.label());
+        assert_eq!(radio.get_attribute("type").as_deref(), Some("radio"));
+    }
+    assert!(
+        app.text("[data-testid='logged-in']")
+            .contains("alice (crypto user, you")
+    );
+    let fips = app.text("[data-testid='fips-summary']");
+    assert_eq!(fips, TenancyMode::DedicatedSingleTenant.fips_summary());
+    assert!(
+        app.text(".header")
+            .contains(TenancyMode::DedicatedSingleTenant.source().citation())
+    );
+
+    app.check(TenancyMode::SharedMultiTenant.label(), true)
+        .await;
+    assert_eq!(
+        app.text("[data-testid='fips-summary']"),
+        TenancyMode::SharedMultiTenant.fips_summary()
+    );
+
+    app.run("logoutHSM").await;
+    assert!(app.text("[data-testid='logged-in']").contains("nobody"));
+    app.run("loginHSM -u CO -s admin -p secret-words").await;
+    assert!(
+        app.text("[data-testid='logged-in']")
+            .contains("admin (crypto officer")
+    );
+    // The password never reaches the page's text.
+    assert!(!app.root.inner_html().contains("secret-words"));
+}
+
+#[wasm_bindgen_test]
+async fn every_cell_is_the_models_answer_in_both_modes_and_switching_changes_exactly_those_cells() {
+    let app = mount().await;
+    // The same situation in the page and in a session of our own.
+    let mut model = keywrap_core::Session::new();
+    let lines =
+        |kek: u64, payload: u64| vec![format!("wrapKey -k {payload} -w {kek} -out mykey.key -m 5")];
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    let payload = handle_in(&app.run("genSymKey -t 31 -s 32 -l payload").await);
+    assert_eq!(
+        handle_in(&model.run("genSymKey -t 31 -s 32 -l kek").output),
+        kek
+    );
+    assert_eq!(
+        handle_in(&model.run("genSymKey -t 31 -s 32 -l payload").output),
+        payload
+    );
+    for line in lines(kek, payload) {
+        app.run(&line).await;
+        model.run(&line);
+    }
+    assert!(
+        app.text("#access-title")
+            .contains(&format!("key {payload}"))
+    );
+
+    let dedicated = shown_cells(&app);
+    assert_eq!(dedicated.len(), 18, "6 actors × 3 capabilities");
+    assert_eq!(
+        dedicated,
+        model_cells(&model, payload, TenancyMode::DedicatedSingleTenant)
+    );
+
+    app.check(TenancyMode::SharedMultiTenant.label(), true)
+        .await;
+    let shared = shown_cells(&app);
+    assert_eq!(
+        shared,
+        model_cells(&model, payload, TenancyMode::SharedMultiTenant)
+    );
+
+    // The cells that changed are the ones the page marks, and the model's.
+    let changed: Vec<_> = dedicated
+        .iter()
+        .zip(&shared)
+        .filter(|(a, b)| a.2 != b.2)
+        .map(|(a, _)| (a.0.clone(), a.1.clone()))
+        .collect();
+    let marked: Vec<_> = app
+        .all("[data-testid='who-can-see'] td.cell.mode-dependent")
+        .iter()
+        .map(|c| {
+            (
+                c.get_attribute("data-actor").unwrap(),
+                c.get_attribute("data-capability").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(changed, marked);
+    assert!(
+        changed.iter().any(|(a, _)| a == Actor::Provider.label()),
+        "{changed:?}"
+    );
+    let provider_plaintext = shared
+        .iter()
+        .find(|c| c.0 == Actor::Provider.label() && c.1 == "Plaintext")
+        .unwrap();
+    assert_eq!(provider_plaintext.2, "Possible");
+    // Each cell carries its reason and its source.
+    let cell = app.q("[data-testid='who-can-see'] td.cell");
+    assert!(cell.query_selector(".reason").unwrap().is_some());
+    assert!(cell.query_selector("details.source").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
+    let app = mount().await;
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    let payload = handle_in(&app.run("genSymKey -t 31 -s 32 -l payload").await);
+    app.run(&format!(
+        "wrapKey -k {payload} -w {kek} -out mykey.key -m 5"
+    ))
+    .await;
+    assert!(app.has_button(&format!("Reveal key {kek}")));
+
+    app.choose("View as", "Someone holding the blob").await;
+    assert!(
+        app.text("[data-testid='viewing-as']")
+            .contains("Someone holding the blob")
+    );
+    assert!(
+        !app.has_button(&format!("Reveal key {kek}")),
+        "no reveal as another actor"
+    );
+    let rows = app.key_rows();
+    let payload_row = rows
+        .iter()
+        .find(|r| r.starts_with(&payload.to_string()))
+        .unwrap();
+    assert!(payload_row.contains("ciphertext only"), "{payload_row}");
+    let kek_row = rows
+        .iter()
+        .find(|r| r.starts_with(&kek.to_string()))
+        .unwrap();
+    assert!(kek_row.contains("nothing"), "{kek_row}");
+    let files = app.text("table.files-table");
+    assert!(
+        files.contains("mykey.key") && files.contains("ciphertext only"),
+        "{files}"
+    );
+    assert!(!app.has_button("Download file mykey.key"));
+
+    app.choose("View as", "The provider").await;
+    let rows = app.key_rows();
+    assert!(rows.iter().all(|r| r.contains("No")), "dedicated: {rows:?}");
+    app.check(TenancyMode::SharedMultiTenant.label(), true)
+        .await;
+    let rows = app.key_rows();
+    assert!(
+        rows.iter().all(|r| r.contains("Possible")),
+        "shared: {rows:?}"
+    );
+    assert!(app.text("table.files-table").contains("nothing"));
+
+    // The matrix row of the actor being viewed is marked, and "see as them" switches.
+    assert!(
+        app.text("[data-testid='who-can-see'] tr.viewing")
+            .contains("The provider")
+    );
+    app.click("Draw the tables as you (this tab)").await;
+    assert!(!app.has("[data-testid='viewing-as']"));
+    assert!(app.has_button(&format!("Reveal key {kek}")));
+}
