@@ -307,7 +307,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
             </div>
             if props.view_as != Actor::You {
                 <p class="viewing-as" data-testid="viewing-as">
-                    <span aria-hidden="true">{ "👁 " }</span>
+
                     { format!("Viewing as: {}. ", props.view_as.label()) }
                     { "Hover a cell for the reason; the who-can-see panel gives reasons and sources for the selected key." }
                 </p>

@@ -355,7 +355,7 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
                 TraceBody::Unwrap(t) => unwrap_view(props, t),
                 TraceBody::Withheld(why) => html! {
                     <p class="withheld" data-testid="trace-withheld">
-                        <span aria-hidden="true">{ "🛈 " }</span>
+
                         { format!("The core withheld the steps: {why}.") }
                     </p>
                 },

@@ -93,18 +93,29 @@ fn checkbox(dispatch: &Dispatch, make: fn(bool) -> WorkbenchField) -> Callback<E
 
 use wasm_bindgen::JsCast;
 
-/// A line under a paste field: what the core read, or why it could not.
-fn paste_hint(text: &str, what: &str) -> Html {
+/// What the core reads in a paste field: `None` when empty, else the length
+/// and format, or why it cannot read it. Memoized on the text.
+type PasteReading = Option<Result<String, String>>;
+
+fn read_paste(text: &str, what: &str) -> PasteReading {
     if text.trim().is_empty() {
-        return html! { <p class="hint">{ "Hex (spaces, ':' and 0x allowed) or base64." }</p> };
+        return None;
     }
-    match decode_pasted(text, what) {
-        Ok((bytes, format)) => html! {
-            <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>
-                { format!("{} bytes, read as {format}", bytes.len()) }</p>
+    Some(
+        decode_pasted(text, what)
+            .map(|(bytes, format)| format!("{} bytes, read as {format}", bytes.len())),
+    )
+}
+
+/// A line under a paste field.
+fn paste_hint(reading: &PasteReading) -> Html {
+    match reading {
+        None => html! { <p class="hint">{ "Hex (spaces, ':' and 0x allowed) or base64." }</p> },
+        Some(Ok(text)) => html! {
+            <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ text.clone() }</p>
         },
-        Err(e) => html! {
-            <p class="error"><span aria-hidden="true">{ "✖ " }</span>{ e }</p>
+        Some(Err(e)) => html! {
+            <p class="error"><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p>
         },
     }
 }
@@ -262,6 +273,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         })
     };
 
+    let kek_reading = use_memo(form.pasted_kek.clone(), |t| read_paste(t, "The KEK"));
+    let key_reading = use_memo(form.pasted_key.clone(), |t| {
+        read_paste(t, "The key to wrap")
+    });
+    let wrapped_reading = use_memo(form.wrapped.clone(), |t| read_paste(t, "The wrapped key"));
     let iv_state = form_iv(form);
     let takes_iv = form.mechanism.takes_custom_iv();
     let iv_hint = if !takes_iv {
@@ -269,7 +285,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     } else {
         match &iv_state {
             Ok(None) => {
-                html! { <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ "The default IV of RFC 3394 §2.2.3.1." }</p> }
+                html! { <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ "The default IV of RFC 3394 §2.2.3.1, the only one CloudHSM accepts for its keys." }</p> }
             }
             Ok(Some(_)) => html! {
                 <p class="hint warn"><span aria-hidden="true">{ "⚠ " }</span>
@@ -388,7 +404,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <label for="wb-pasted-kek">{ "KEK (hex or base64)" }</label>
                         <textarea id="wb-pasted-kek" class="mono" rows="2" spellcheck="false"
                             autocomplete="off" value={form.pasted_kek.clone()} oninput={on_pasted_kek} />
-                        { paste_hint(&form.pasted_kek, "The KEK") }
+                        { paste_hint(&kek_reading) }
                     }
                 </div>
                 <div class="field">
@@ -429,7 +445,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                             <label for="wb-pasted-key">{ "Key bytes (hex or base64)" }</label>
                             <textarea id="wb-pasted-key" class="mono" rows="2" spellcheck="false"
                                 autocomplete="off" value={form.pasted_key.clone()} oninput={on_pasted_key} />
-                            { paste_hint(&form.pasted_key, "The key to wrap") }
+                            { paste_hint(&key_reading) }
                         }
                         if hsm_target && pasted_kek {
                             <p class="hint warn">{ "An HSM wraps its keys only under keys it holds: choose a wrapping key from the HSM, or paste the key bytes too." }</p>
@@ -457,7 +473,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <label for="wb-wrapped">{ "Wrapped key (hex or base64)" }</label>
                         <textarea id="wb-wrapped" class="mono" rows="3" spellcheck="false" autocomplete="off"
                             value={form.wrapped.clone()} oninput={on_wrapped} />
-                        { paste_hint(&form.wrapped, "The wrapped key") }
+                        { paste_hint(&wrapped_reading) }
                         <label for="wb-upload" class="upload">{ "Upload wrapped key" }</label>
                         <input id="wb-upload" type="file" onchange={on_upload} />
                         if let Some(note) = &form.upload_note {
