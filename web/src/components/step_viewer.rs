@@ -347,7 +347,7 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
     }
     let body = match props.trace.as_deref() {
         None => html! {
-            <p class="muted">{ "Wrap or unwrap with the workbench: every step of the last operation appears here." }</p>
+            <p class="muted">{ "Wrap or unwrap with the workbench: every step of the last operation appears here. (Commands typed in the console print no steps, as key_mgmt_util does.)" }</p>
         },
         Some(record) => {
             let inner = match &record.body {

@@ -415,7 +415,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                                 { format!("{} — -m {}", m.display_name(), m.kmu_number()) }</option>
                         }) }
                     </select>
-                    <details class="names-details">
+                    <details class="names-details" open=true>
                         <summary>{ "Names across tools" }</summary>
                         { names_table(form.mechanism) }
                     </details>
@@ -493,6 +493,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                             <label for="wb-into-page">{ "This page (show the bytes)" }</label>
                         </div>
                     </fieldset>
+                    if form.into_new_key && pasted_kek {
+                        <p class="hint warn">{ "A pasted KEK is not in the HSM, so it cannot unwrap into a new HSM key: choose \"This page\", or a wrapping key from the HSM." }</p>
+                    }
                     if form.into_new_key {
                         <div class="field inline-fields">
                             <label for="wb-label">{ "Label for the new key" }</label>
