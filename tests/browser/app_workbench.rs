@@ -65,6 +65,17 @@ async fn the_rfc_3394_vector_wraps_through_the_form_with_every_step() {
     assert!(wait_until(|| app.text("[data-testid='step-position']") != "Step 0 of 12").await);
     app.click("⏸ Pause").await;
 
+    // Copy reports what happened (the test browser may refuse the clipboard).
+    app.click("Copy wrapped key").await;
+    assert!(
+        wait_until(|| {
+            let status = app.text("[role='status']");
+            status.contains("Copied the wrapped key")
+                || status.contains("Could not copy the wrapped key")
+        })
+        .await
+    );
+
     // Base64 output of the same blob.
     app.choose("Output format", "base64").await;
     assert_eq!(

@@ -47,7 +47,19 @@ pub fn copy_text(text: String, done: Callback<Result<(), String>>) {
         done.emit(Err("no window".to_owned()));
         return;
     };
-    let promise = window.navigator().clipboard().write_text(&text);
+    // Browsers offer the clipboard only to secure pages (https, localhost).
+    let clipboard = js_sys::Reflect::get(&window.navigator(), &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    let Some(clipboard) = clipboard else {
+        done.emit(Err(
+            "this browser offers the clipboard only to pages served over https".to_owned(),
+        ));
+        return;
+    };
+    let promise = clipboard
+        .unchecked_into::<web_sys::Clipboard>()
+        .write_text(&text);
     wasm_bindgen_futures::spawn_local(async move {
         let result = wasm_bindgen_futures::JsFuture::from(promise)
             .await
