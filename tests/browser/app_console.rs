@@ -2,6 +2,10 @@
 //! terminal (commands, history, completion, Ctrl+L, handle links), the key
 //! table (sort, filter, reveal), the handle remarks, the files and the audit log.
 #![cfg(target_arch = "wasm32")]
+// Test code: a step that cannot be taken should fail the test. Clippy's
+// allow-unwrap-in-tests does not reach closures inside `wasm_bindgen_test`
+// async functions, so it is said here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(test)]
 #[path = "support/mod.rs"]
