@@ -161,7 +161,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     aria-describedby="prompt-user" />
                 <button type="submit">{ "Run" }</button>
             </form>
-            <p id="prompt-user" class="hint">{ format!("As: {prompt_user}") }</p>
+            <p id="prompt-user" class="hint">{ format!("Commands run as: {prompt_user}") }</p>
             if !props.completions.is_empty() {
                 <p class="completions" aria-live="polite" data-testid="completions">
                     { "Completions: " }
