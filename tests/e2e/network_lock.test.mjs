@@ -41,6 +41,7 @@ test('under a sub-path the console boots, then nothing reaches any server', asyn
   await page.goto(host.base);
   await waitForConsole(page);
   assert.match(await page.textContent('[data-testid="self-test"]'), /passed/);
+  assert.deepEqual(consoleMessages.filter((m) => /violat|error|fail/i.test(m)), [], 'a clean boot');
 
   // What the host served to boot the page: its own static files, all found.
   const bootRequests = host.requests.map((r) => `${r.status} ${r.url}`);

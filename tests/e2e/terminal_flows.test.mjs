@@ -22,6 +22,8 @@ async function withConsole(body) {
   const served = host.requests.length;
   try {
     await body(c);
+    // The page's own count of requests since its files loaded, as the user sees it.
+    assert.equal((await c.page.getByTestId('network-count').textContent()).trim(), '0');
   } finally {
     await c.page.close();
   }
