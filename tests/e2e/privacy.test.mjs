@@ -1,25 +1,15 @@
 // What the page shows to whom, and what it never keeps: the who-can-see
 // matrix across tenancy modes, "View as", sensitive keys in the DOM, and key
 // bytes in storage, cookies, the URL or the console.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './support/server.mjs';
-import { launch, DIST } from './support/browser.mjs';
-import { openConsole } from './support/console.mjs';
-import { workbench } from './support/workbench.mjs';
+import { consoleFixture } from './support/fixture.mjs';
 
-let host, browser;
-before(async () => {
-  host = await startServer({ root: DIST, prefix: '/tools/keywrap/' });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await host?.close();
-});
+const fixture = consoleFixture();
+const { withConsole } = fixture;
 
 /** Every spelling of some key bytes a page could leak: hex both cases, base64 and base64url. */
 function spellings(bytes) {
@@ -52,87 +42,85 @@ async function matrix(page) {
       (td) => [`${td.dataset.actor}|${td.dataset.capability}`, td.dataset.answer])));
 }
 
-test('switching tenancy changes exactly the provider row of the who-can-see matrix; View as redraws the tables', async () => {
-  const { page, handleFrom } = await openConsole(browser, host.base);
-  const kek = await handleFrom('genSymKey -t 31 -s 32 -l kek');
-  await page.getByRole('button', { name: `Select key ${kek}` }).first().click();
-  await page.getByTestId('who-can-see').waitFor();
+test('switching tenancy changes exactly the provider row of the who-can-see matrix; View as redraws the tables', () =>
+  withConsole(async ({ page, handleFrom }) => {
+    const kek = await handleFrom('genSymKey -t 31 -s 32 -l kek');
+    await page.getByRole('button', { name: `Select key ${kek}` }).first().click();
+    await page.getByTestId('who-can-see').waitFor();
 
-  await page.locator('#tenancy-dedicated').check();
-  const dedicated = await matrix(page);
-  await page.locator('#tenancy-shared').check();
-  await page.waitForFunction(() => document.querySelector('[data-testid="fips-summary"]').textContent.includes('140-2 Level 2'));
-  const shared = await matrix(page);
+    await page.locator('#tenancy-dedicated').check();
+    const dedicated = await matrix(page);
+    await page.locator('#tenancy-shared').check();
+    await page.waitForFunction(() => document.querySelector('[data-testid="fips-summary"]').textContent.includes('140-2 Level 2'));
+    const shared = await matrix(page);
 
-  assert.equal(Object.keys(dedicated).length, 18, '6 actors x 3 capabilities');
-  const changed = Object.keys(shared).filter((cell) => shared[cell] !== dedicated[cell]).sort();
-  assert.deepEqual(changed, ['The provider|Plaintext', 'The provider|Use', 'The provider|Wrapped blob']);
-  for (const cell of changed) {
-    assert.equal(dedicated[cell], 'No', `${cell} in a dedicated HSM`);
-    assert.equal(shared[cell], 'Possible', `${cell} in a shared HSM`);
-  }
-  assert.equal(shared['You (this tab)|Plaintext'], dedicated['You (this tab)|Plaintext']);
-  assert.equal(shared["The page's host|Plaintext"], 'No');
+    assert.equal(Object.keys(dedicated).length, 18, '6 actors x 3 capabilities');
+    const changed = Object.keys(shared).filter((cell) => shared[cell] !== dedicated[cell]).sort();
+    assert.deepEqual(changed, ['The provider|Plaintext', 'The provider|Use', 'The provider|Wrapped blob']);
+    for (const cell of changed) {
+      assert.equal(dedicated[cell], 'No', `${cell} in a dedicated HSM`);
+      assert.equal(shared[cell], 'Possible', `${cell} in a shared HSM`);
+    }
+    assert.equal(shared['You (this tab)|Plaintext'], dedicated['You (this tab)|Plaintext']);
+    assert.equal(shared["The page's host|Plaintext"], 'No');
 
-  // View as the provider: the key table now says what the provider sees.
-  await page.getByLabel('View as').selectOption('provider');
-  const asProviderShared = await page.locator('table.key-table').textContent();
-  assert.match(asProviderShared, /possibly the key's value/);
-  await page.locator('#tenancy-dedicated').check();
-  await page.waitForFunction(() => !document.querySelector('table.key-table').textContent.includes("possibly the key's value"));
-  assert.match(await page.locator('table.key-table').textContent(), /nothing/);
-  await page.getByLabel('View as').selectOption('you');
-  await page.close();
-});
+    // View as the provider: the key table now says what the provider sees.
+    await page.getByLabel('View as').selectOption('provider');
+    const asProviderShared = await page.locator('table.key-table').textContent();
+    assert.match(asProviderShared, /possibly the key's value/);
+    await page.locator('#tenancy-dedicated').check();
+    await page.waitForFunction(() => !document.querySelector('table.key-table').textContent.includes("possibly the key's value"));
+    assert.match(await page.locator('table.key-table').textContent(), /nothing/);
+    await page.getByLabel('View as').selectOption('you');
+  }));
 
 test("a sensitive key's value never reaches the DOM, and no key bytes are kept anywhere", async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const c = await openConsole(context, host.base);
-  const { page, run, handleFrom } = c;
-  const wb = workbench(page);
+  const context = await fixture.browser.newContext({ acceptDownloads: true });
+  await withConsole(async ({ page, run, handleFrom, wb, consoleMessages }) => {
 
-  // A sensitive key (genSymKey's default) exported in plaintext to an in-page file, then downloaded.
-  const kek = await handleFrom('genSymKey -t 31 -s 32 -l kek');
-  const secret = await handleFrom('genSymKey -t 31 -s 32 -l secret');
-  assert.match(await run(`getAttribute -o ${secret} -a 259`), /OBJ_ATTR_SENSITIVE\s*0x01/);
-  await run(`exSymKey -k ${secret} -w ${kek} -out plain.key`);
-  const secretBytes = await download(page, 'plain.key');
-  assert.equal(secretBytes.length, 32);
+    // A sensitive key (genSymKey's default) exported in plaintext to an in-page file, then downloaded.
+    const kek = await handleFrom('genSymKey -t 31 -s 32 -l kek');
+    const secret = await handleFrom('genSymKey -t 31 -s 32 -l secret');
+    assert.match(await run(`getAttribute -o ${secret} -a 259`), /OBJ_ATTR_SENSITIVE\s*0x01/);
+    await run(`exSymKey -k ${secret} -w ${kek} -out plain.key`);
+    const secretBytes = await download(page, 'plain.key');
+    assert.equal(secretBytes.length, 32);
 
-  // It cannot be revealed, and wrapping it in the workbench shows no trace of its bytes.
-  await page.getByRole('button', { name: `Reveal key ${secret}` }).click().catch(() => {});
-  await wb.kek({ handle: kek });
-  await wb.mechanism('kw');
-  await wb.wrap({ handle: secret });
-  const dom = await domText(page);
-  for (const s of spellings(secretBytes)) assert.ok(!dom.includes(s), `the DOM shows the sensitive key as ${s}`);
+    // It cannot be revealed, and wrapping it in the workbench shows no trace of its bytes.
+    await page.getByRole('button', { name: `Reveal key ${secret}` }).click().catch(() => {});
+    await wb.kek({ handle: kek });
+    await wb.mechanism('kw');
+    await wb.wrap({ handle: secret });
+    const dom = await domText(page);
+    for (const s of spellings(secretBytes)) assert.ok(!dom.includes(s), `the DOM shows the sensitive key as ${s}`);
 
-  // A key imported from a file the user uploads, and a pasted KEK and key.
-  const imported = Buffer.from('8899aabbccddeeff00112233445566770123456789abcdef', 'hex');
-  const dir = await mkdtemp(join(tmpdir(), 'keywrap-e2e-'));
-  await writeFile(join(dir, 'import.key'), imported);
-  await page.locator('#files-upload').setInputFiles(join(dir, 'import.key'));
-  await page.getByRole('button', { name: 'Download file import.key' }).waitFor();
-  await handleFrom(`imSymKey -f import.key -w ${kek} -t 31 -l imported`);
-  const pastedKek = Buffer.from('f0e1d2c3b4a5968778695a4b3c2d1e0f', 'hex');
-  const pastedKey = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
-  await wb.kek({ pasted: pastedKek.toString('hex') });
-  await wb.mechanism('kw', 'A6A6A6A6A6A6A6A6');
-  await wb.unwrap(await wb.wrap({ pasted: pastedKey.toString('base64') }));
+    // A key imported from a file the user uploads, and a pasted KEK and key.
+    const imported = Buffer.from('8899aabbccddeeff00112233445566770123456789abcdef', 'hex');
+    const dir = await mkdtemp(join(tmpdir(), 'keywrap-e2e-'));
+    await writeFile(join(dir, 'import.key'), imported);
+    await page.locator('#files-upload').setInputFiles(join(dir, 'import.key'));
+    await page.getByRole('button', { name: 'Download file import.key' }).waitFor();
+    await handleFrom(`imSymKey -f import.key -w ${kek} -t 31 -l imported`);
+    const pastedKek = Buffer.from('f0e1d2c3b4a5968778695a4b3c2d1e0f', 'hex');
+    const pastedKey = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
+    await wb.kek({ pasted: pastedKek.toString('hex') });
+    await wb.mechanism('kw', 'A6A6A6A6A6A6A6A6');
+    await wb.unwrap(await wb.wrap({ pasted: pastedKey.toString('base64') }));
 
-  // Nothing at rest: storage, IndexedDB, cookies, the URL, the console.
-  const stored = await page.evaluate(async () => {
-    const dump = (s) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`).join('\n');
-    const dbs = indexedDB.databases ? await indexedDB.databases() : [];
-    return { local: dump(localStorage), session: dump(sessionStorage), indexedDB: dbs.map((d) => d.name), url: location.href };
-  });
-  assert.equal(stored.local, '', 'localStorage is empty');
-  assert.equal(stored.session, '', 'sessionStorage is empty');
-  assert.deepEqual(stored.indexedDB, [], 'no IndexedDB database');
-  assert.deepEqual(await context.cookies(), [], 'no cookies');
-  const kept = [stored.url, ...c.consoleMessages].join('\n');
-  for (const bytes of [secretBytes, imported, pastedKek, pastedKey]) {
-    for (const s of spellings(bytes)) assert.ok(!kept.includes(s), `key bytes ${s} in the URL or console`);
-  }
+    // Nothing at rest: storage, IndexedDB, cookies, the URL, the console.
+    const stored = await page.evaluate(async () => {
+      const dump = (s) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i))}`).join('\n');
+      const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+      return { local: dump(localStorage), session: dump(sessionStorage), indexedDB: dbs.map((d) => d.name), url: location.href };
+    });
+    assert.equal(stored.local, '', 'localStorage is empty');
+    assert.equal(stored.session, '', 'sessionStorage is empty');
+    assert.deepEqual(stored.indexedDB, [], 'no IndexedDB database');
+    assert.deepEqual(await context.cookies(), [], 'no cookies');
+    const kept = [stored.url, ...consoleMessages].join('\n');
+    for (const bytes of [secretBytes, imported, pastedKek, pastedKey]) {
+      for (const s of spellings(bytes)) assert.ok(!kept.includes(s), `key bytes ${s} in the URL or console`);
+    }
+  }, { context });
   await context.close();
 });

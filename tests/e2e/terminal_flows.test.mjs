@@ -1,35 +1,10 @@
 // The seed's session and a policy refusal, typed into the terminal of the
 // release build served under a sub-path, as a user would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './support/server.mjs';
-import { launch, DIST } from './support/browser.mjs';
-import { openConsole } from './support/console.mjs';
+import { consoleFixture } from './support/fixture.mjs';
 
-let host, browser;
-before(async () => {
-  host = await startServer({ root: DIST, prefix: '/tools/keywrap/' });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await host?.close();
-});
-
-/** Runs `body` on a fresh console; afterwards the host must have received nothing more. */
-async function withConsole(body) {
-  const c = await openConsole(browser, host.base);
-  const served = host.requests.length;
-  try {
-    await body(c);
-    // The page's own count of requests since its files loaded, as the user sees it.
-    assert.equal((await c.page.getByTestId('network-count').textContent()).trim(), '0');
-  } finally {
-    await c.page.close();
-  }
-  assert.deepEqual(host.requests.slice(served).map((r) => r.url), [], 'no request after boot');
-  assert.deepEqual(c.consoleMessages.filter((m) => m.startsWith('pageerror')), [], 'no page error');
-}
+const { withConsole } = consoleFixture();
 
 test("the seed's session: wrap a payload under a KEK, unwrap it into a new handle with the same KCV", () =>
   withConsole(async ({ run, handleFrom, kcv, page }) => {

@@ -1,40 +1,18 @@
 // Wrap and unwrap through the workbench's forms, the IV check a user sees, and
 // files downloaded from and uploaded to the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './support/server.mjs';
-import { launch, DIST } from './support/browser.mjs';
-import { openConsole } from './support/console.mjs';
-import { workbench } from './support/workbench.mjs';
+import { consoleFixture } from './support/fixture.mjs';
 
 // RFC 3394 section 4.6: 256 bits of key data under a 256-bit KEK.
 const RFC_KEK = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 const RFC_KEY = '00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f';
 const RFC_CT = '28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21';
 
-let host, browser;
-before(async () => {
-  host = await startServer({ root: DIST, prefix: '/tools/keywrap/' });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await host?.close();
-});
-
-async function withConsole(body) {
-  const c = await openConsole(browser, host.base);
-  const served = host.requests.length;
-  try {
-    await body({ ...c, wb: workbench(c.page) });
-  } finally {
-    await c.page.close();
-  }
-  assert.deepEqual(host.requests.slice(served).map((r) => r.url), [], 'no request after boot');
-}
+const { withConsole } = consoleFixture();
 
 test('HSM keys wrapped and unwrapped through the forms: a new handle with the same KCV', () =>
   withConsole(async ({ handleFrom, kcv, wb, page }) => {
