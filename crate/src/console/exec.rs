@@ -11,6 +11,7 @@ use super::files::{FileOrigin, check_file_name};
 use super::header::{HeaderAttributes, MAX_GENERIC_SECRET, WrappedKeyFile};
 use super::render::{self, INDENT, Out};
 use super::retcode::ReturnCode;
+use super::steps::{self, CommandSteps, OperationSteps};
 use super::{Effects, Session};
 use crate::kcv::{KcvMethod, key_check_value};
 use crate::store::{
@@ -42,6 +43,8 @@ pub(crate) struct Planned {
     pub(crate) mutations: Vec<Mutation>,
     pub(crate) handles: Vec<KeyHandle>,
     pub(crate) exit: bool,
+    /// What the step viewer may show of the W or W⁻¹ the command ran.
+    pub(crate) steps: Option<CommandSteps>,
 }
 
 /// A refused command: which KMU function reports it, and whether the
@@ -51,6 +54,20 @@ pub(crate) struct Failure {
     pub(crate) function: &'static str,
     pub(crate) cluster: bool,
     pub(crate) error: ConsoleError,
+    /// When W⁻¹ ran before the refusal (a wrong KEK): what the step viewer
+    /// may show of it. Boxed: most refusals carry none, and `Result`s of
+    /// `Failure` are passed around every plan.
+    pub(crate) steps: Option<Box<CommandSteps>>,
+}
+
+impl Failure {
+    /// The same refusal, with the steps of the W⁻¹ that led to it.
+    fn with_steps(self, steps: CommandSteps) -> Failure {
+        Failure {
+            steps: Some(Box::new(steps)),
+            ..self
+        }
+    }
 }
 
 fn fail(function: &'static str, cluster: bool) -> impl Fn(ConsoleError) -> Failure {
@@ -58,6 +75,7 @@ fn fail(function: &'static str, cluster: bool) -> impl Fn(ConsoleError) -> Failu
         function,
         cluster,
         error,
+        steps: None,
     }
 }
 
@@ -97,6 +115,14 @@ pub(crate) fn kek_of(key: &KeyObject) -> Result<Kek, ConsoleError> {
         return Err(ConsoleError::NotAnAesKey(key.handle()));
     }
     Kek::new(key.value().expose_secret()).map_err(|_| ConsoleError::NotAnAesKey(key.handle()))
+}
+
+/// Where `unWrapKey` takes the new key's attributes from.
+enum AttributeSource<'a> {
+    /// The file's header (and the blob after it).
+    Header(WrappedKeyFile),
+    /// The `-noheader` template typed on the command line.
+    Template(&'a NoHeaderTemplate),
 }
 
 fn default_flags(key_type: KeyType) -> bool {
@@ -411,6 +437,16 @@ impl Session {
             },
         ));
         p.handles.extend([key, wrapping]);
+        p.steps = Some(CommandSteps {
+            function: "Cfm2WrapKey",
+            steps: OperationSteps::of_wrap(steps::wrap_steps(
+                &kek,
+                mechanism,
+                iv,
+                target.value().expose_secret(),
+                steps::may_show_key(target, caller),
+            )),
+        });
         Ok(p)
     }
 
@@ -436,7 +472,9 @@ impl Session {
         let unwrapper = self.lookup(unwrapping).map_err(&f)?;
         policy::check_unwrap(unwrapper, caller).map_err(|e| f(e.into()))?;
         let kek = kek_of(unwrapper).map_err(&f)?;
-        let (attributes, value) = match noheader {
+        // Everything checked before W⁻¹ runs: the header, or the template's
+        // class, mechanism and IV.
+        let (mechanism, iv, source) = match noheader {
             None => {
                 let parsed = WrappedKeyFile::parse(bytes).map_err(|e| f(e.into()))?;
                 if let Some(given) = mechanism
@@ -447,35 +485,7 @@ impl Session {
                         given,
                     }));
                 }
-                let h = parsed.attributes;
-                let value = crate::unwrap(&kek, parsed.mechanism, None, &parsed.wrapped)
-                    .map_err(|e| f(ConsoleError::Crypto(e)))?;
-                if u32::try_from(value.len()).ok() != Some(h.value_len)
-                    || kcv_of(value.expose_secret()) != h.kcv
-                {
-                    return Err(f(ConsoleError::KcvMismatch));
-                }
-                let attributes = KeyAttributes {
-                    class: h.class,
-                    key_type: h.key_type,
-                    label: h.label,
-                    id: h.id,
-                    token: h.token && !sess,
-                    private: h.private,
-                    trusted: false,
-                    sensitive: h.sensitive,
-                    encrypt: h.encrypt,
-                    decrypt: h.decrypt,
-                    wrap: h.wrap,
-                    unwrap: h.unwrap,
-                    extractable: h.extractable && !nex,
-                    local: false,
-                    never_extractable: false,
-                    wrap_with_trusted: h.wrap_with_trusted,
-                    value_len: h.value_len,
-                    kcv: h.kcv,
-                };
-                (attributes, value)
+                (parsed.mechanism, None, AttributeSource::Header(parsed))
             }
             Some(template) => {
                 if template.class != KeyClass::Secret {
@@ -488,12 +498,69 @@ impl Session {
                     }));
                 };
                 check_hsm_iv(mechanism, iv).map_err(&f)?;
-                let value = crate::unwrap(&kek, mechanism, iv, bytes)
-                    .map_err(|e| f(ConsoleError::Crypto(e)))?;
+                (mechanism, iv, AttributeSource::Template(template))
+            }
+        };
+        // The new key's flags decide what the step viewer may show; a
+        // -noheader key is always sensitive, as KMU makes it.
+        let (wrapped, sensitive, extractable): (&[u8], bool, bool) = match &source {
+            AttributeSource::Header(p) => (
+                &p.wrapped,
+                p.attributes.sensitive,
+                p.attributes.extractable && !nex,
+            ),
+            AttributeSource::Template(_) => (bytes, true, !nex),
+        };
+        let steps = CommandSteps {
+            function,
+            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
+                &kek,
+                mechanism,
+                iv,
+                wrapped,
+                steps::may_show_new_key(sensitive, extractable),
+            )),
+        };
+        let value = match crate::unwrap(&kek, mechanism, iv, wrapped) {
+            Ok(value) => value,
+            Err(e) => return Err(f(ConsoleError::Crypto(e)).with_steps(steps)),
+        };
+        let attributes = match source {
+            AttributeSource::Header(parsed) => {
+                let h = parsed.attributes;
+                if u32::try_from(value.len()).ok() != Some(h.value_len)
+                    || kcv_of(value.expose_secret()) != h.kcv
+                {
+                    return Err(f(ConsoleError::KcvMismatch).with_steps(steps));
+                }
+                KeyAttributes {
+                    class: h.class,
+                    key_type: h.key_type,
+                    label: h.label,
+                    id: h.id,
+                    token: h.token && !sess,
+                    private: h.private,
+                    trusted: false,
+                    sensitive,
+                    encrypt: h.encrypt,
+                    decrypt: h.decrypt,
+                    wrap: h.wrap,
+                    unwrap: h.unwrap,
+                    extractable,
+                    local: false,
+                    never_extractable: false,
+                    wrap_with_trusted: h.wrap_with_trusted,
+                    value_len: h.value_len,
+                    kcv: h.kcv,
+                }
+            }
+            AttributeSource::Template(template) => {
                 let size = u64::try_from(value.len()).unwrap_or(u64::MAX);
-                check_size(template.key_type, size).map_err(&f)?;
+                if let Err(e) = check_size(template.key_type, size) {
+                    return Err(f(e).with_steps(steps));
+                }
                 let flags = default_flags(template.key_type);
-                let attributes = KeyAttributes {
+                KeyAttributes {
                     class: KeyClass::Secret,
                     key_type: template.key_type,
                     label: template.label.clone(),
@@ -501,19 +568,18 @@ impl Session {
                     token: !sess,
                     private: true,
                     trusted: false,
-                    sensitive: true,
+                    sensitive,
                     encrypt: flags,
                     decrypt: flags,
                     wrap: flags,
                     unwrap: flags,
-                    extractable: !nex,
+                    extractable,
                     local: false,
                     never_extractable: false,
                     wrap_with_trusted: false,
                     value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
                     kcv: kcv_of(value.expose_secret()),
-                };
-                (attributes, value)
+                }
             }
         };
         let handle = self.store.next_handle();
@@ -539,6 +605,7 @@ impl Session {
             value,
         });
         p.handles.extend([unwrapping, handle]);
+        p.steps = Some(steps);
         Ok(p)
     }
 
@@ -750,8 +817,24 @@ impl Session {
             target.value().expose_secret(),
         )
         .map_err(|e| f(ConsoleError::Crypto(e)))?;
-        let plain = crate::unwrap(&kek, Mechanism::KwPkcs5, None, &blob)
-            .map_err(|e| fail("Cfm3UnWrapHostKey", false)(ConsoleError::Crypto(e)))?;
+        // The steps shown are the host's W⁻¹, the one that delivered the key.
+        let steps = CommandSteps {
+            function: "Cfm3UnWrapHostKey",
+            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
+                &kek,
+                Mechanism::KwPkcs5,
+                None,
+                &blob,
+                steps::may_show_key(target, caller),
+            )),
+        };
+        let plain = match crate::unwrap(&kek, Mechanism::KwPkcs5, None, &blob) {
+            Ok(plain) => plain,
+            Err(e) => {
+                let f = fail("Cfm3UnWrapHostKey", false);
+                return Err(f(ConsoleError::Crypto(e)).with_steps(steps));
+            }
+        };
         let mut p = Planned::default();
         p.out.status("Cfm3WrapKey", ReturnCode::Success);
         p.out.status("Cfm3UnWrapHostKey", ReturnCode::Success);
@@ -764,6 +847,7 @@ impl Session {
             FileOrigin::ExSymKey { key },
         ));
         p.handles.extend([key, wrapping]);
+        p.steps = Some(steps);
         Ok(p)
     }
 
@@ -789,8 +873,27 @@ impl Session {
         let kek = kek_of(wrapper).map_err(&f)?;
         let blob = crate::wrap(&kek, Mechanism::Kw, None, bytes)
             .map_err(|e| f(ConsoleError::Crypto(e)))?;
-        let value = crate::unwrap(&kek, Mechanism::Kw, None, &blob)
-            .map_err(|e| fail("Cfm3UnWrapKey", true)(ConsoleError::Crypto(e)))?;
+        // The bytes were in the clear outside the HSM already; PKCS#11's
+        // default for CKA_SENSITIVE is false. setAttribute can raise it.
+        let (sensitive, extractable) = (false, true);
+        // The steps shown are the HSM's W⁻¹, the one that made the key.
+        let steps = CommandSteps {
+            function: "Cfm3UnWrapKey",
+            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
+                &kek,
+                Mechanism::Kw,
+                None,
+                &blob,
+                steps::may_show_new_key(sensitive, extractable),
+            )),
+        };
+        let value = match crate::unwrap(&kek, Mechanism::Kw, None, &blob) {
+            Ok(value) => value,
+            Err(e) => {
+                let f = fail("Cfm3UnWrapKey", true);
+                return Err(f(ConsoleError::Crypto(e)).with_steps(steps));
+            }
+        };
         let attributes = KeyAttributes {
             class: KeyClass::Secret,
             key_type,
@@ -799,14 +902,12 @@ impl Session {
             token: !sess,
             private: true,
             trusted: false,
-            // The bytes were in the clear outside the HSM already; PKCS#11's
-            // default for CKA_SENSITIVE is false. setAttribute can raise it.
-            sensitive: false,
+            sensitive,
             encrypt: true,
             decrypt: true,
             wrap: true,
             unwrap: true,
-            extractable: true,
+            extractable,
             local: false,
             never_extractable: false,
             wrap_with_trusted: false,
@@ -830,6 +931,7 @@ impl Session {
             value,
         });
         p.handles.extend([wrapping, handle]);
+        p.steps = Some(steps);
         Ok(p)
     }
 
@@ -859,17 +961,36 @@ impl Session {
         policy::check_host_wrap(wrapper, caller, wrap).map_err(|e| f(e.into()))?;
         let kek = kek_of(wrapper).map_err(&f)?;
         let effective_iv = iv.copied().unwrap_or(Iv::DEFAULT);
-        let (result, origin) = if wrap {
+        let (result, origin, steps) = if wrap {
             let blob = crate::wrap(&kek, Mechanism::Kw, Some(&effective_iv), bytes)
                 .map_err(|e| f(ConsoleError::Crypto(e)))?;
+            let steps = steps::wrap_steps(
+                &kek,
+                Mechanism::Kw,
+                Some(&effective_iv),
+                bytes,
+                steps::may_show_page_bytes(),
+            );
             (
                 zeroize::Zeroizing::new(blob),
                 FileOrigin::HostWrap { wrapping: key },
+                OperationSteps::of_wrap(steps),
             )
         } else {
-            let plain = crate::unwrap(&kek, Mechanism::Kw, Some(&effective_iv), bytes)
-                .map_err(|e| f(ConsoleError::Crypto(e)))?;
-            (plain.into_zeroizing(), FileOrigin::HostUnwrap)
+            let steps = CommandSteps {
+                function,
+                steps: OperationSteps::of_unwrap(steps::unwrap_steps(
+                    &kek,
+                    Mechanism::Kw,
+                    Some(&effective_iv),
+                    bytes,
+                    steps::may_show_page_bytes(),
+                )),
+            };
+            match crate::unwrap(&kek, Mechanism::Kw, Some(&effective_iv), bytes) {
+                Ok(plain) => (plain.into_zeroizing(), FileOrigin::HostUnwrap, steps.steps),
+                Err(e) => return Err(f(ConsoleError::Crypto(e)).with_steps(steps)),
+            }
         };
         let mut p = Planned::default();
         if iv.is_none() {
@@ -886,6 +1007,7 @@ impl Session {
         p.mutations
             .push(Mutation::WriteFile(out.to_owned(), result.to_vec(), origin));
         p.handles.push(key);
+        p.steps = Some(CommandSteps { function, steps });
         Ok(p)
     }
 

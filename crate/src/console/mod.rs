@@ -38,6 +38,7 @@ mod keysource;
 pub mod lexer;
 mod render;
 mod retcode;
+mod steps;
 mod workbench;
 
 pub use audit::{AuditEntry, AuditLog};
@@ -49,6 +50,7 @@ pub use files::{FileInfo, FileOrigin, FileStore, MAX_FILE_NAME, MAX_FILE_SIZE, c
 pub use keysource::{InsecureSeededKeys, KeySource, OsRandom};
 pub use render::{HandleSpan, help_text, list_attributes_text, mechanisms_text, usage_text};
 pub use retcode::ReturnCode;
+pub use steps::{CommandSteps, IvCheckSummary, KwpCheckSummary, OperationSteps, WithheldSteps};
 pub use workbench::Unwrapped;
 pub use workbench::{
     UnwrapInto, UnwrapRequest, UnwrapResult, WorkbenchKey, WrapRequest, WrapResult,
@@ -77,7 +79,10 @@ pub struct Effects {
 }
 
 /// The result of one console line.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Neither `Clone` nor `PartialEq`: [`steps`](Outcome::steps) may hold a
+/// trace, and traces hold key data.
+#[derive(Debug)]
 pub struct Outcome {
     /// The text to print, KMU style.
     pub output: String,
@@ -91,6 +96,14 @@ pub struct Outcome {
     pub effects: Effects,
     /// `exit` / `quit` was typed.
     pub exit: bool,
+    /// For a command that ran W or W⁻¹ (`wrapKey`, `unWrapKey`,
+    /// `aesWrapUnwrap`, `exSymKey`, `imSymKey`), what the step viewer may
+    /// show of it — under the workbench's rule: the full trace only where
+    /// the page could reveal the key anyway, else the IV check alone. Set
+    /// when W⁻¹ ran even if the command then failed (a wrong KEK); `None`
+    /// for every other command and for one refused before W or W⁻¹ ran. The
+    /// text in [`output`](Outcome::output) is the same either way.
+    pub steps: Option<CommandSteps>,
 }
 
 /// A key as the page shows it: metadata, never bytes.
@@ -245,6 +258,7 @@ impl Session {
                     error: None,
                     effects: Effects::default(),
                     exit: false,
+                    steps: None,
                 };
             }
             Ok(Some(command)) => command,
@@ -285,6 +299,7 @@ impl Session {
                     error: Some(error),
                     effects: Effects::default(),
                     exit: false,
+                    steps: None,
                 };
             }
         };
@@ -305,6 +320,7 @@ impl Session {
                     error: None,
                     effects,
                     exit: planned.exit,
+                    steps: planned.steps,
                 }
             }
             Err(failure) => {
@@ -327,6 +343,7 @@ impl Session {
                     error: Some(failure.error),
                     effects: Effects::default(),
                     exit: false,
+                    steps: failure.steps.map(|steps| *steps),
                 }
             }
         }

@@ -9,14 +9,16 @@
 //! | HSM key | pasted KEK | refused | an HSM wraps only under keys it holds |
 //!
 //! A trace shows the key data (the registers R hold it), so a trace of an
-//! HSM key is given only where the page could reveal that key anyway
-//! ([`policy::check_reveal`]); otherwise it is withheld, with the reason.
+//! HSM key is given only where the page could reveal that key anyway;
+//! otherwise it is withheld, with the reason, and an unwrap still shows its
+//! IV check. The rule is the console's one rule, in [`super::steps`].
 
 use super::Session;
 use super::error::ConsoleError;
 use super::exec::{check_hsm_iv, kcv_of, kek_of};
 use super::files::{FileOrigin, check_file_name};
 use super::retcode::ReturnCode;
+use super::steps::{self, IvCheckSummary};
 use crate::store::{KeyAttributes, KeyClass, KeyHandle, KeyType, policy};
 use crate::{Iv, Kek, Mechanism, SecretBytes, UnwrapTrace, WrapTrace};
 
@@ -116,6 +118,10 @@ pub struct UnwrapResult {
     pub trace: Option<UnwrapTrace>,
     /// Why the trace is withheld, when it is.
     pub trace_withheld: Option<String>,
+    /// When the trace is withheld but W⁻¹ ran: its IV check alone (the
+    /// recovered `A` beside the expected IV, KWP's length and padding
+    /// verdicts), which holds no key data ([`IvCheckSummary`]).
+    pub iv_check: Option<IvCheckSummary>,
 }
 
 fn pasted_kek(bytes: &[u8]) -> Result<Kek, ConsoleError> {
@@ -167,7 +173,7 @@ impl Session {
             check_file_name(name)?;
         }
         let iv = r.iv.as_ref();
-        let (kek, data, may_trace): (Kek, &[u8], Result<(), String>) = match (r.target, r.kek) {
+        let (kek, data, may_show): (Kek, &[u8], Result<(), String>) = match (r.target, r.kek) {
             (WorkbenchKey::Handle(t), WorkbenchKey::Handle(w)) => {
                 let caller = self.caller()?;
                 let target = self
@@ -180,7 +186,7 @@ impl Session {
                     .ok_or(policy::PolicyError::HandleInvalid(w))?;
                 policy::check_wrap(target, wrapper, caller)?;
                 check_hsm_iv(r.mechanism, iv)?;
-                let may = policy::check_reveal(target, caller).map_err(|e| e.to_string());
+                let may = steps::may_show_key(target, caller);
                 (kek_of(wrapper)?, target.value().expose_secret(), may)
             }
             (WorkbenchKey::Pasted(data), WorkbenchKey::Handle(w)) => {
@@ -190,20 +196,19 @@ impl Session {
                     .get(w)
                     .ok_or(policy::PolicyError::HandleInvalid(w))?;
                 policy::check_host_wrap(wrapper, caller, true)?;
-                (kek_of(wrapper)?, data, Ok(()))
+                (kek_of(wrapper)?, data, steps::may_show_page_bytes())
             }
-            (WorkbenchKey::Pasted(data), WorkbenchKey::Pasted(k)) => (pasted_kek(k)?, data, Ok(())),
+            (WorkbenchKey::Pasted(data), WorkbenchKey::Pasted(k)) => {
+                (pasted_kek(k)?, data, steps::may_show_page_bytes())
+            }
             (WorkbenchKey::Handle(_), WorkbenchKey::Pasted(_)) => {
                 return Err(ConsoleError::ExternalKek);
             }
         };
         let wrapped = crate::wrap(&kek, r.mechanism, iv, data).map_err(ConsoleError::Crypto)?;
-        let (trace, withheld) = match may_trace {
-            Ok(()) => match crate::trace_wrap(&kek, r.mechanism, iv, data) {
-                Ok(t) => (Some(t), None),
-                Err(e) => (None, Some(e.to_string())),
-            },
-            Err(why) => (None, Some(format!("the trace would show the key: {why}"))),
+        let (trace, withheld) = match steps::wrap_steps(&kek, r.mechanism, iv, data, may_show) {
+            Ok(t) => (Some(t), None),
+            Err(w) => (None, Some(w.reason)),
         };
         Ok((wrapped, r.out_file.clone(), trace, withheld))
     }
@@ -235,6 +240,7 @@ impl Session {
             outcome: Err(e),
             trace: None,
             trace_withheld: Some("the operation was refused before any unwrapping".to_owned()),
+            iv_check: None,
         };
         let iv = r.iv.as_ref();
         // Check policy and pick the KEK; nothing is changed yet.
@@ -274,30 +280,19 @@ impl Session {
             }
         };
         // May the page see the key data (and so the trace)?
-        let may_trace = match &r.into {
-            UnwrapInto::Bytes => Ok(()),
+        let may_show = match &r.into {
+            UnwrapInto::Bytes => steps::may_show_page_bytes(),
             UnwrapInto::NewKey {
                 sensitive,
                 extractable,
                 ..
-            } => {
-                if *sensitive || !*extractable {
-                    Err(
-                        "the new key is sensitive or non-extractable, and the trace would show it"
-                            .to_owned(),
-                    )
-                } else {
-                    Ok(())
-                }
-            }
+            } => steps::may_show_new_key(*sensitive, *extractable),
         };
-        let (trace, trace_withheld) = match may_trace {
-            Ok(()) => match crate::trace_unwrap(&kek, r.mechanism, iv, r.wrapped) {
-                Ok(t) => (Some(t), None),
-                Err(e) => (None, Some(e.to_string())),
-            },
-            Err(why) => (None, Some(why)),
-        };
+        let (trace, trace_withheld, iv_check) =
+            match steps::unwrap_steps(&kek, r.mechanism, iv, r.wrapped, may_show) {
+                Ok(t) => (Some(t), None, None),
+                Err(w) => (None, Some(w.reason), w.iv_check),
+            };
         let value = match crate::unwrap(&kek, r.mechanism, iv, r.wrapped) {
             Ok(v) => v,
             Err(e) => {
@@ -305,6 +300,7 @@ impl Session {
                     outcome: Err(ConsoleError::Crypto(e)),
                     trace,
                     trace_withheld,
+                    iv_check,
                 };
             }
         };
@@ -334,6 +330,7 @@ impl Session {
             outcome,
             trace,
             trace_withheld,
+            iv_check,
         }
     }
 
