@@ -2,8 +2,9 @@
 //!
 //! The pure-Rust heart of Keywrap Console: AES key wrap (RFC 3394 / RFC 5649,
 //! NIST SP 800-38F) with a visible initial value and a step-by-step trace, key
-//! check values, encodings, and (in later modules) a virtual HSM driven by the
-//! AWS CloudHSM `key_mgmt_util` command language.
+//! check values and encodings ([`wrap`](mod@wrap), [`kcv`], [`encoding`], [`random`]), and
+//! a virtual HSM driven by the AWS CloudHSM `key_mgmt_util` command language
+//! ([`store`], [`access`], [`console`], with [`Session`] as the entry point).
 //!
 //! This crate knows nothing of the browser: it builds and tests natively with a
 //! plain `cargo test`, and the very same code runs inside the page as wasm32.
@@ -13,7 +14,7 @@
 /// The version of this crate, shown in the console's footer.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-// The wrap engine and its helpers (issue 3).
+// The wrap engine and its helpers.
 pub mod encoding;
 mod error;
 pub mod kcv;
@@ -22,7 +23,7 @@ mod secret;
 pub mod selftest;
 pub mod wrap;
 
-// The virtual HSM and its console (issue 4).
+// The virtual HSM, who may see what, and its console.
 pub mod access;
 pub mod console;
 pub mod store;
