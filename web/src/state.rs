@@ -16,8 +16,8 @@ use std::rc::Rc;
 use keywrap_core::access::{Actor, TenancyMode};
 use keywrap_core::console::header::WrappedKeyFile;
 use keywrap_core::console::{
-    ConsoleError, HandleSpan, MAX_FILE_SIZE, Session, UnwrapInto, UnwrapRequest, Unwrapped,
-    WorkbenchKey, WrapRequest, lexer,
+    ConsoleError, HandleSpan, MAX_FILE_SIZE, OperationSteps, Session, UnwrapInto, UnwrapRequest,
+    Unwrapped, WithheldSteps, WorkbenchKey, WrapRequest, lexer,
 };
 use keywrap_core::encoding::{self, Format};
 use keywrap_core::selftest::{SelfTest, self_test};
@@ -240,15 +240,35 @@ pub enum TraceBody {
     Wrap(WrapTrace),
     /// Every step of W⁻¹ and the checks.
     Unwrap(UnwrapTrace),
-    /// The core withheld the trace, and why.
-    Withheld(String),
+    /// The core withheld the steps: why, and for an unwrap its IV check.
+    Withheld(WithheldSteps),
 }
 
-/// The trace of the last workbench operation.
+impl TraceBody {
+    /// The step viewer's body for what the core gave (a typed command's steps).
+    fn of(steps: OperationSteps) -> Self {
+        match steps {
+            OperationSteps::Wrap(t) => Self::Wrap(t),
+            OperationSteps::Unwrap(t) => Self::Unwrap(t),
+            OperationSteps::Withheld(w) => Self::Withheld(w),
+        }
+    }
+
+    /// Withheld for `reason`, with nothing else to show.
+    fn withheld(reason: String) -> Self {
+        Self::Withheld(WithheldSteps {
+            reason,
+            iv_check: None,
+        })
+    }
+}
+
+/// The trace of the last wrap or unwrap, from the workbench or typed.
 pub struct TraceRecord {
     /// Unique within the page (traces compare by it).
     pub id: u64,
-    /// What ran, in words: `Wrap of key 7 under key 6 (AES-KW)`.
+    /// What ran, in words: `Wrap of key 7 under key 6 (AES-KW)`, or the
+    /// command as typed and the KMU function that ran W or W⁻¹.
     pub title: String,
     /// The trace, or why there is none.
     pub body: TraceBody,
@@ -419,7 +439,7 @@ pub struct AppState {
     pub wrap_result: Option<Result<WrapOutput, OpError>>,
     /// The last workbench unwrap.
     pub unwrap_result: Option<Result<UnwrapOutput, OpError>>,
-    /// The trace of the last workbench operation.
+    /// The trace of the last wrap or unwrap (workbench or typed command).
     pub trace: Option<Rc<TraceRecord>>,
     /// Steps of the trace shown as done (0: the initial registers).
     pub trace_pos: usize,
@@ -784,6 +804,7 @@ impl AppState {
             );
         }
         let id = self.fresh_id();
+        let shown_command = shown.clone();
         self.transcript.push(Rc::new(TranscriptEntry {
             id,
             command: shown.clone(),
@@ -812,6 +833,12 @@ impl AppState {
         }
         if outcome.effects.login_changed {
             self.revealed = None;
+        }
+        // A typed wrap or unwrap becomes the step viewer's last operation,
+        // exactly as a workbench one does.
+        if let Some(steps) = outcome.steps {
+            let title = format!("Typed: {shown_command} ({})", steps.function);
+            self.new_trace(title, TraceBody::of(steps.steps));
         }
     }
 
@@ -1065,8 +1092,8 @@ impl AppState {
             Ok(out) => {
                 let body = match (out.trace, out.trace_withheld) {
                     (Some(trace), _) => TraceBody::Wrap(trace),
-                    (None, Some(why)) => TraceBody::Withheld(why),
-                    (None, None) => TraceBody::Withheld("the core gave no trace".to_owned()),
+                    (None, Some(why)) => TraceBody::withheld(why),
+                    (None, None) => TraceBody::withheld("the core gave no trace".to_owned()),
                 };
                 self.new_trace(summary.clone(), body);
                 self.wrap_result = Some(Ok(WrapOutput {
@@ -1142,8 +1169,10 @@ impl AppState {
         self.revision += 1;
         let body = match (result.trace, result.trace_withheld) {
             (Some(trace), _) => TraceBody::Unwrap(trace),
-            (None, Some(why)) => TraceBody::Withheld(why),
-            (None, None) => TraceBody::Withheld("the core gave no trace".to_owned()),
+            (None, reason) => TraceBody::Withheld(WithheldSteps {
+                reason: reason.unwrap_or_else(|| "the core gave no trace".to_owned()),
+                iv_check: result.iv_check,
+            }),
         };
         self.new_trace(title, body);
         match result.outcome {
@@ -1289,6 +1318,47 @@ mod tests {
             "loginHSM -u CU -s alice -p \"********\""
         );
         assert_eq!(mask_password("genSymKey -t 31"), "genSymKey -t 31");
+    }
+
+    #[test]
+    fn a_typed_wrap_or_unwrap_becomes_the_last_operation() {
+        use keywrap_core::console::InsecureSeededKeys;
+        let mut state = Rc::new(AppState::with_session(Session::with_key_source(Box::new(
+            InsecureSeededKeys::new(1),
+        ))));
+        for line in [
+            "genSymKey -t 31 -s 32 -l kek",
+            "genSymKey -t 31 -s 32 -l payload",
+        ] {
+            state = state.reduce(Action::Run(line.to_owned()));
+        }
+        assert!(state.trace.is_none(), "genSymKey runs no W");
+        state = state.reduce(Action::Run(
+            "wrapKey -k 7 -w 6 -out a.key -m 5 -noheader".to_owned(),
+        ));
+        let Some(first) = state.trace.clone() else {
+            panic!("wrapKey ran W");
+        };
+        assert_eq!(
+            first.title,
+            "Typed: wrapKey -k 7 -w 6 -out a.key -m 5 -noheader (Cfm2WrapKey)"
+        );
+        assert!(matches!(&first.body, TraceBody::Withheld(w) if w.iv_check.is_none()));
+        // Another command leaves the last operation as it was.
+        state = state.reduce(Action::Run("findKey".to_owned()));
+        assert_eq!(state.trace.as_ref().map(|t| t.id), Some(first.id));
+        // A failed unwrap under the wrong key: the IV check, with both values.
+        state = state.reduce(Action::Run(
+            "unWrapKey -f a.key -w 7 -m 5 -noheader -l x -kc 4 -kt 31".to_owned(),
+        ));
+        let Some(TraceBody::Withheld(w)) = state.trace.as_ref().map(|t| &t.body) else {
+            panic!("the new key would be sensitive: withheld");
+        };
+        let Some(check) = &w.iv_check else {
+            panic!("W⁻¹ ran: its IV check is given");
+        };
+        assert!(!check.passed);
+        assert_ne!(check.recovered, *Iv::DEFAULT.as_bytes());
     }
 
     #[test]

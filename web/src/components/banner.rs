@@ -90,7 +90,7 @@ fn watch_network(dispatch: Dispatch) -> Watch {
 }
 
 /// A padlock drawn inline (the page may load no image and no font).
-fn lock_icon() -> Html {
+pub(super) fn lock_icon() -> Html {
     html! {
         <svg class="icon lock" viewBox="0 0 24 24" aria-hidden="true">
             <rect x="5" y="11" width="14" height="10" rx="2" />

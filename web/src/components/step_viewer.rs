@@ -1,17 +1,22 @@
-//! The IV and step viewer: for the last workbench wrap or unwrap, the
-//! registers A and R[1..n] through every step of W or W⁻¹ (t, A, R[i], B),
-//! from the core's trace, with play / step / reset; then the IV check with
-//! both values, and for KWP the length indicator and the padding check.
+//! The IV and step viewer: for the last wrap or unwrap — from the workbench
+//! or a typed command — the registers A and R[1..n] through every step of W
+//! or W⁻¹ (t, A, R[i], B), from the core's trace, with play / step / reset;
+//! then the IV check with both values, and for KWP the length indicator and
+//! the padding check. When the core withholds the steps (the key may not be
+//! revealed), it says why, and an unwrap still shows its IV check from the
+//! core's summary, which holds no key data.
 //!
 //! Replaying the trace only copies recorded values; the core computed them.
 
 use std::rc::Rc;
 
 use keywrap_core::Mechanism;
+use keywrap_core::console::{IvCheckSummary, KwpCheckSummary, WithheldSteps};
 use keywrap_core::encoding::encode_hex_upper;
 use keywrap_core::wrap::trace::{ExpectedIv, Padding, Registers, Rounds, Semiblock, Step};
 use yew::prelude::*;
 
+use super::banner::lock_icon;
 use super::{Dispatch, pass_fail};
 use crate::state::{Action, TraceBody, TraceMove, TraceRecord};
 
@@ -258,13 +263,13 @@ fn wrap_view(props: &StepViewerProps, t: &keywrap_core::WrapTrace) -> Html {
     }
 }
 
-fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
-    let check = &t.iv_check;
+/// The IV check: passed or failed, with the recovered A and what was expected.
+fn iv_check_view(check: &IvCheckSummary) -> Html {
     let expected = match check.expected {
         ExpectedIv::Exact(iv) => iv.to_string(),
         ExpectedIv::KwpPrefix(p) => format!("{} ‖ MLI", hex(&p)),
     };
-    let iv_block = html! {
+    html! {
         <div class={classes!("iv-check", if check.passed { "passed" } else { "failed" })}
             data-testid="iv-check" role="status">
             <p>{ pass_fail(check.passed, "IV check passed", "IV check failed") }</p>
@@ -276,8 +281,35 @@ fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
                 <p class="hint">{ "The recovered A is not the IV the wrap started from: the KEK, the IV, the mechanism or the wrapped bytes are wrong. No key data is released." }</p>
             }
         </div>
-    };
-    let kwp = t.kwp.as_ref().map(|k| {
+    }
+}
+
+/// KWP's alternative IV and its checks; `padding` is the full trace's
+/// padding line (with the bytes), or the summary's verdict.
+fn kwp_view(
+    recovered: &Semiblock,
+    prefix_passed: bool,
+    k: &KwpCheckSummary,
+    padding: Html,
+) -> Html {
+    html! {
+        <div class="kwp-check" data-testid="kwp-check">
+            <p><strong>{ "Alternative IV (RFC 5649 §3): " }</strong>
+                <span class="mono">{ kwp_aiv_text(recovered) }</span></p>
+            <ul>
+                <li>{ pass_fail(prefix_passed, "The first half is A65959A6", "The first half is not A65959A6") }</li>
+                <li>{ pass_fail(k.mli_in_range,
+                    &format!("MLI = {} is within {}..={}", k.mli, k.min, k.max),
+                    &format!("MLI = {} is outside {}..={}", k.mli, k.min, k.max)) }</li>
+                { padding }
+            </ul>
+        </div>
+    }
+}
+
+fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
+    let check = IvCheckSummary::from_trace(t);
+    let kwp = t.kwp.as_ref().zip(check.kwp.as_ref()).map(|(k, summary)| {
         let padding = match k.padding_zero {
             Some(zero) => html! {
                 <li>{ pass_fail(zero,
@@ -286,19 +318,7 @@ fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
             },
             None => html! { <li>{ "Padding not checked: the MLI is out of range." }</li> },
         };
-        html! {
-            <div class="kwp-check" data-testid="kwp-check">
-                <p><strong>{ "Alternative IV (RFC 5649 §3): " }</strong>
-                    <span class="mono">{ kwp_aiv_text(&check.recovered) }</span></p>
-                <ul>
-                    <li>{ pass_fail(check.passed, "The first half is A65959A6", "The first half is not A65959A6") }</li>
-                    <li>{ pass_fail(k.mli_in_range,
-                        &format!("MLI = {} is within {}..={}", k.mli, k.min, k.max),
-                        &format!("MLI = {} is outside {}..={}", k.mli, k.min, k.max)) }</li>
-                    { padding }
-                </ul>
-            </div>
-        }
+        kwp_view(&check.recovered, check.passed, summary, padding)
     });
     let pkcs5 = t.pkcs5.map(|p| {
         html! {
@@ -322,11 +342,69 @@ fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
                 <dt>{ "KEK" }</dt><dd>{ format!("AES-{}", t.kek_bits) }</dd>
                 <dt>{ "Wrapped" }</dt><dd>{ format!("{} bytes: A = C[0], R[1..{}] = C[1..{}]", t.wrapped.len(), t.n, t.n) }</dd>
             </dl>
-            { iv_block }
+            { iv_check_view(&check) }
             { for kwp }
             { for pkcs5 }
             { outcome }
             { rounds_view(props, &t.initial_registers, &t.rounds, &t.final_registers, true) }
+        </>
+    }
+}
+
+/// Steps the core withheld: why, and for an unwrap the IV check alone —
+/// the recovered A and, for KWP, the length and padding verdicts, but no
+/// register R and no padding byte (the core's summary holds none).
+fn withheld_view(w: &WithheldSteps) -> Html {
+    let check = w.iv_check.as_ref().map(|check| {
+        let kwp = check.kwp.as_ref().map(|k| {
+            let padding = match k.padding_zero {
+                Some(zero) => html! {
+                    <li>{ pass_fail(zero, "Padding is all zero", "Padding is not all zero") }</li>
+                },
+                None if !check.passed => html! { <li>{ "Padding not checked: the first half of A is wrong." }</li> },
+                None => html! { <li>{ "Padding not checked: the MLI is out of range." }</li> },
+            };
+            kwp_view(&check.recovered, check.passed, k, padding)
+        });
+        let pkcs5 = check.pkcs5_padding_valid.map(|valid| {
+            html! {
+                <p class="pkcs5-check">{ pass_fail(valid, "PKCS#5 padding valid", "PKCS#5 padding invalid") }</p>
+            }
+        });
+        let outcome = match &check.error {
+            None => html! {
+                <p class="outcome">{ pass_fail(true, "Every check passed; the key data stays in the HSM.", "") }</p>
+            },
+            Some(e) => html! {
+                <p class="outcome">{ pass_fail(false, "", "Refused:") }{ format!(" {e}") }</p>
+            },
+        };
+        html! {
+            <>
+                <dl class="facts">
+                    <dt>{ "Mechanism" }</dt><dd>{ check.mechanism.display_name() }</dd>
+                    <dt>{ "KEK" }</dt><dd>{ format!("AES-{}", check.kek_bits) }</dd>
+                    <dt>{ "Wrapped" }</dt><dd>{ format!("{} bytes", check.wrapped_len) }</dd>
+                </dl>
+                { iv_check_view(check) }
+                { for kwp }
+                { for pkcs5 }
+                { outcome }
+            </>
+        }
+    });
+    let only_check = if w.iv_check.is_some() {
+        " Only the IV check is shown: the recovered A holds no key data."
+    } else {
+        ""
+    };
+    html! {
+        <>
+            <p class="withheld" data-testid="trace-withheld">
+                { lock_icon() }
+                { format!("The core withheld the steps: {}.{only_check}", w.reason) }
+            </p>
+            { for check }
         </>
     }
 }
@@ -347,18 +425,13 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
     }
     let body = match props.trace.as_deref() {
         None => html! {
-            <p class="muted">{ "Wrap or unwrap with the workbench: every step of the last operation appears here. (Commands typed in the console print no steps, as key_mgmt_util does.)" }</p>
+            <p class="muted">{ "Wrap or unwrap with the workbench, or type wrapKey, unWrapKey, aesWrapUnwrap, exSymKey or imSymKey: every step of the last operation appears here." }</p>
         },
         Some(record) => {
             let inner = match &record.body {
                 TraceBody::Wrap(t) => wrap_view(props, t),
                 TraceBody::Unwrap(t) => unwrap_view(props, t),
-                TraceBody::Withheld(why) => html! {
-                    <p class="withheld" data-testid="trace-withheld">
-
-                        { format!("The core withheld the steps: {why}.") }
-                    </p>
-                },
+                TraceBody::Withheld(w) => withheld_view(w),
             };
             html! {
                 <>
