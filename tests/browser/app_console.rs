@@ -338,3 +338,94 @@ async fn files_are_listed_uploaded_and_deleted() {
             .contains("Downloaded \"self.key\"")
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_typed_unwrapkey_with_the_wrong_key_shows_the_failed_iv_check() {
+    let app = mount().await;
+    assert!(!app.text(".steps-panel").contains("print no steps"));
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    let other = handle_in(&app.run("genSymKey -t 31 -s 32 -l other").await);
+    let payload = handle_in(&app.run("genSymKey -t 31 -s 32 -l payload").await);
+    let out = app
+        .run(&format!(
+            "wrapKey -k {payload} -w {kek} -out bare.key -m 5 -noheader"
+        ))
+        .await;
+    assert!(out.contains("Key Wrapped."), "{out}");
+    // The sensitive payload's wrap: named, and withheld.
+    let title = app.text("[data-testid='trace-title']");
+    assert!(
+        title.contains("wrapKey -k") && title.contains("Cfm2WrapKey"),
+        "{title}"
+    );
+    assert!(
+        app.text("[data-testid='trace-withheld']")
+            .contains("sensitive")
+    );
+
+    let out = app
+        .run(&format!(
+            "unWrapKey -f bare.key -w {other} -m 5 -noheader -l wrong -kc 4 -kt 31"
+        ))
+        .await;
+    assert!(out.contains("integrity check failed"), "{out}");
+    let title = app.text("[data-testid='trace-title']");
+    assert!(
+        title.contains("unWrapKey -f bare.key") && title.contains("Cfm2UnWrapWithTemplate3"),
+        "{title}"
+    );
+    let withheld = app.text("[data-testid='trace-withheld']");
+    assert!(withheld.contains("sensitive"), "{withheld}");
+    let check = app.text("[data-testid='iv-check']");
+    assert!(check.contains("IV check failed"), "{check}");
+    assert_eq!(app.text("[data-testid='iv-expected']"), "A6A6A6A6A6A6A6A6");
+    let recovered = app.text("[data-testid='iv-recovered']");
+    assert_eq!(recovered.len(), 16);
+    assert_ne!(recovered, "A6A6A6A6A6A6A6A6");
+    assert!(!app.has("table.registers"), "no register is shown");
+}
+
+#[wasm_bindgen_test]
+async fn a_typed_aeswrapunwrap_shows_its_steps() {
+    let app = mount().await;
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 16 -l kek").await);
+    app.upload("Upload file", "data.bin", &[0x11; 16]).await;
+    let out = app
+        .run(&format!(
+            "aesWrapUnwrap -m 1 -f data.bin -w {kek} -out w.bin"
+        ))
+        .await;
+    assert!(out.contains("result written to file w.bin"), "{out}");
+    let title = app.text("[data-testid='trace-title']");
+    assert!(
+        title.contains("aesWrapUnwrap -m 1") && title.contains("Cfm3WrapHostKey"),
+        "{title}"
+    );
+    assert!(!app.has("[data-testid='trace-withheld']"));
+    assert_eq!(app.text("[data-testid='step-position']"), "Step 0 of 12");
+    assert!(
+        app.text("[data-testid='trace-iv']")
+            .starts_with("A6A6A6A6A6A6A6A6")
+    );
+    app.click("Step ▶").await;
+    let detail = app.text("[data-testid='step-detail']");
+    // Step t = 1 encrypts A | R[1]: the IV, then the first 8 bytes of the file.
+    assert!(
+        detail.contains("A6A6A6A6A6A6A6A61111111111111111"),
+        "{detail}"
+    );
+
+    // Unwrapping it back under another IV: the full trace, and the failed check.
+    app.run(&format!(
+        "aesWrapUnwrap -m 0 -f w.bin -w {kek} -i 0011223344556677"
+    ))
+    .await;
+    let check = app.text("[data-testid='iv-check']");
+    assert!(check.contains("IV check failed"), "{check}");
+    assert_eq!(app.text("[data-testid='iv-expected']"), "0011223344556677");
+    assert_eq!(app.text("[data-testid='iv-recovered']"), "A6A6A6A6A6A6A6A6");
+    assert!(
+        app.has("table.registers"),
+        "page bytes: every step is shown"
+    );
+}

@@ -444,3 +444,67 @@ async fn download_and_upload_a_wrapped_file_then_unwrap_it() {
     let out = app.text("[data-testid='unwrap-result']");
     assert!(out.contains("Key Unwrapped."), "{out}");
 }
+
+/// The text of the step viewer panel, upper-cased (hex is shown upper case).
+fn steps_panel_text(app: &App) -> String {
+    app.text(".steps-panel").to_uppercase()
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_sensitive_unwrap_withholds_the_steps_but_shows_the_iv_check() {
+    let app = mount().await;
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    let payload = handle_in(&app.run("genSymKey -t 31 -s 32 -l payload").await);
+    // The wrong KEK has known bytes, so the test can trace what the HSM did.
+    let known = [0x42u8; 32];
+    app.upload("Upload file", "known.plain", &known).await;
+    let wrong = handle_in(
+        &app.run(&format!("imSymKey -f known.plain -w {kek} -t 31 -l wrong"))
+            .await,
+    );
+
+    app.choose("Wrapping key", &format!("Key {kek}")).await;
+    app.choose("Key to wrap", &format!("Key {payload}")).await;
+    app.click("Wrap").await;
+    let blob_hex = app.value("Wrapped key output");
+    app.click("Use as unwrap input").await;
+    app.choose("Wrapping key", &format!("Key {wrong}")).await;
+    app.check("Sensitive", true).await;
+    app.click("Unwrap").await;
+
+    let withheld = app.text("[data-testid='trace-withheld']");
+    assert!(
+        withheld.contains("withheld the steps") && withheld.contains("sensitive"),
+        "{withheld}"
+    );
+    assert!(
+        withheld.contains("Only the IV check is shown"),
+        "{withheld}"
+    );
+    let check = app.text("[data-testid='iv-check']");
+    assert!(check.contains("IV check failed"), "{check}");
+    assert_eq!(app.text("[data-testid='iv-expected']"), "A6A6A6A6A6A6A6A6");
+    let recovered = app.text("[data-testid='iv-recovered']");
+    assert_eq!(recovered.len(), 16);
+    assert_ne!(recovered, "A6A6A6A6A6A6A6A6");
+    assert!(!app.has("table.registers") && !app.has("[data-testid='step-position']"));
+    let refused = app.text(".unwrap-form .result.failed");
+    assert!(refused.contains("integrity check failed"), "{refused}");
+
+    // The same W⁻¹ traced here: the same A, and none of its R values on the page.
+    let blob = keywrap_core::encoding::decode(&blob_hex, keywrap_core::encoding::Format::Hex)
+        .unwrap()
+        .to_vec();
+    let kek_known = keywrap_core::Kek::new(&known).unwrap();
+    let full =
+        keywrap_core::trace_unwrap(&kek_known, keywrap_core::Mechanism::Kw, None, &blob).unwrap();
+    assert_eq!(
+        recovered,
+        keywrap_core::encoding::encode_hex_upper(&full.iv_check.recovered)
+    );
+    let panel = steps_panel_text(&app);
+    for r in &full.final_registers.r {
+        let r = keywrap_core::encoding::encode_hex_upper(r);
+        assert!(!panel.contains(&r), "the page shows R = {r}");
+    }
+}
