@@ -2,7 +2,7 @@
 # Nothing here downloads anything.
 KEYWRAP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export KEYWRAP_ROOT
-export PATH="$KEYWRAP_ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$KEYWRAP_ROOT/.tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # wasm-bindgen-test-runner drives Debian's chromedriver with these Chromium flags.
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$KEYWRAP_ROOT/webdriver.json"

@@ -6,7 +6,7 @@
 //!   except the injectable [`KeySource`] that `genSymKey` draws from.
 //! - A refused command leaves keys, files, login and the handle counter
 //!   exactly as they were: commands plan while reading, and apply only on
-//!   success ([`exec`]). The audit log always appends.
+//!   success (the `exec` module). The audit log always appends.
 //! - Key bytes leave only through a wrap or export command, or
 //!   [`Session::reveal_key`], which policy and [`crate::access`] gate.
 //!
