@@ -13,10 +13,9 @@ use super::render::{self, INDENT, Out};
 use super::retcode::ReturnCode;
 use super::steps::{self, CommandSteps, OperationSteps};
 use super::{Effects, Session};
-use crate::kcv::{KcvMethod, key_check_value};
 use crate::store::{
     Attribute, AttributeType, Caller, KeyAttributes, KeyClass, KeyHandle, KeyObject, KeyType,
-    UserId, UserType, policy,
+    UserId, UserType, kcv_of, policy,
 };
 use crate::{Iv, Kek, Mechanism, SecretBytes};
 
@@ -45,6 +44,33 @@ pub(crate) struct Planned {
     pub(crate) exit: bool,
     /// What the step viewer may show of the W or W⁻¹ the command ran.
     pub(crate) steps: Option<CommandSteps>,
+}
+
+impl Planned {
+    /// Ends the plan of a command that creates a key: KMU's
+    /// `<announcement>.  Key Handle: <handle>` between blank lines, the
+    /// cluster status, the key itself, and its handle for the output's links.
+    /// The status lines before it name each command's own KMU functions.
+    fn key_created(
+        &mut self,
+        announcement: &str,
+        handle: KeyHandle,
+        attributes: KeyAttributes,
+        owner: UserId,
+        value: SecretBytes,
+    ) {
+        self.out
+            .blank()
+            .push(&format!("{INDENT}{announcement}.  Key Handle: "));
+        self.out.handle(handle).blank();
+        self.out.cluster(ReturnCode::Success);
+        self.mutations.push(Mutation::CreateKey {
+            attributes,
+            owner,
+            value,
+        });
+        self.handles.push(handle);
+    }
 }
 
 /// A refused command: which KMU function reports it, and whether the
@@ -77,12 +103,6 @@ fn fail(function: &'static str, cluster: bool) -> impl Fn(ConsoleError) -> Failu
         error,
         steps: None,
     }
-}
-
-/// The KCV this HSM records: CloudHSM's (AES-ECB of a zero block) for keys
-/// of AES length; generic secrets of other lengths have none (`000000`).
-pub(crate) fn kcv_of(value: &[u8]) -> [u8; 3] {
-    key_check_value(value, KcvMethod::Ecb).unwrap_or([0; 3])
 }
 
 fn check_size(key_type: KeyType, size: u64) -> Result<(), ConsoleError> {
@@ -123,12 +143,6 @@ enum AttributeSource<'a> {
     Header(WrappedKeyFile),
     /// The `-noheader` template typed on the command line.
     Template(&'a NoHeaderTemplate),
-}
-
-fn default_flags(key_type: KeyType) -> bool {
-    // AES keys can encrypt, decrypt, wrap and unwrap, as KMU creates them;
-    // generic secrets (HMAC keys) none of these.
-    key_type == KeyType::Aes
 }
 
 impl Session {
@@ -333,43 +347,32 @@ impl Session {
             .key_source
             .generate(len)
             .map_err(|e| f(ConsoleError::Crypto(e)))?;
-        let flags = default_flags(key_type);
         let attributes = KeyAttributes {
-            class: KeyClass::Secret,
-            key_type,
-            label: label.to_owned(),
-            id: id.unwrap_or_default().to_owned(),
             token: !sess,
-            private: true,
-            trusted: false,
             // CloudHSM's getAttribute shows generated keys as sensitive.
             sensitive: true,
-            encrypt: flags,
-            decrypt: flags,
-            wrap: flags,
-            unwrap: flags,
             extractable: !nex,
             local: true,
             never_extractable: nex,
-            wrap_with_trusted: false,
+            // The size asked for, whatever the key source returned.
             value_len: size,
-            kcv: kcv_of(value.expose_secret()),
+            ..KeyAttributes::new_secret(
+                key_type,
+                label,
+                id.unwrap_or_default(),
+                value.expose_secret(),
+            )
         };
-        let handle = self.store.next_handle();
         let mut p = Planned::default();
         p.out
             .status("Cfm3GenerateSymmetricKey", ReturnCode::Success);
-        p.out.blank();
-        p.out
-            .push(&format!("{INDENT}Symmetric Key Created.  Key Handle: "));
-        p.out.handle(handle).blank();
-        p.out.cluster(ReturnCode::Success);
-        p.mutations.push(Mutation::CreateKey {
+        p.key_created(
+            "Symmetric Key Created",
+            self.store.next_handle(),
             attributes,
-            owner: caller.user,
+            caller.user,
             value,
-        });
-        p.handles.push(handle);
+        );
         Ok(p)
     }
 
@@ -559,30 +562,19 @@ impl Session {
                 if let Err(e) = check_size(template.key_type, size) {
                     return Err(f(e).with_steps(steps));
                 }
-                let flags = default_flags(template.key_type);
                 KeyAttributes {
-                    class: KeyClass::Secret,
-                    key_type: template.key_type,
-                    label: template.label.clone(),
-                    id: template.id.clone().unwrap_or_default(),
                     token: !sess,
-                    private: true,
-                    trusted: false,
                     sensitive,
-                    encrypt: flags,
-                    decrypt: flags,
-                    wrap: flags,
-                    unwrap: flags,
                     extractable,
-                    local: false,
-                    never_extractable: false,
-                    wrap_with_trusted: false,
-                    value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
-                    kcv: kcv_of(value.expose_secret()),
+                    ..KeyAttributes::new_secret(
+                        template.key_type,
+                        &template.label,
+                        template.id.as_deref().unwrap_or_default(),
+                        value.expose_secret(),
+                    )
                 }
             }
         };
-        let handle = self.store.next_handle();
         let mut p = Planned::default();
         if noheader.is_some() {
             p.out
@@ -594,17 +586,14 @@ impl Session {
         } else {
             p.out.status("Cfm3UnWrapKey", ReturnCode::Success);
         }
-        p.out
-            .blank()
-            .push(&format!("{INDENT}Key Unwrapped.  Key Handle: "));
-        p.out.handle(handle).blank();
-        p.out.cluster(ReturnCode::Success);
-        p.mutations.push(Mutation::CreateKey {
+        p.handles.push(unwrapping);
+        p.key_created(
+            "Key Unwrapped",
+            self.store.next_handle(),
             attributes,
-            owner: caller.user,
+            caller.user,
             value,
-        });
-        p.handles.extend([unwrapping, handle]);
+        );
         p.steps = Some(steps);
         Ok(p)
     }
@@ -894,43 +883,31 @@ impl Session {
                 return Err(f(ConsoleError::Crypto(e)).with_steps(steps));
             }
         };
+        // Only AES reaches here, so the key may encrypt, decrypt, wrap and unwrap.
         let attributes = KeyAttributes {
-            class: KeyClass::Secret,
-            key_type,
-            label: label.to_owned(),
-            id: id.unwrap_or_default().to_owned(),
             token: !sess,
-            private: true,
-            trusted: false,
             sensitive,
-            encrypt: true,
-            decrypt: true,
-            wrap: true,
-            unwrap: true,
             extractable,
-            local: false,
-            never_extractable: false,
-            wrap_with_trusted: false,
-            value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
-            kcv: kcv_of(value.expose_secret()),
+            ..KeyAttributes::new_secret(
+                key_type,
+                label,
+                id.unwrap_or_default(),
+                value.expose_secret(),
+            )
         };
-        let handle = self.store.next_handle();
         let mut p = Planned::default();
         p.out.status("Cfm3WrapHostKey", ReturnCode::Success);
         p.out
             .status("Cfm3CreateUnwrapTemplate", ReturnCode::Success);
         p.out.status("Cfm3UnWrapKey", ReturnCode::Success);
-        p.out
-            .blank()
-            .push(&format!("{INDENT}Symmetric Key Unwrapped.  Key Handle: "));
-        p.out.handle(handle).blank();
-        p.out.cluster(ReturnCode::Success);
-        p.mutations.push(Mutation::CreateKey {
+        p.handles.push(wrapping);
+        p.key_created(
+            "Symmetric Key Unwrapped",
+            self.store.next_handle(),
             attributes,
-            owner: caller.user,
+            caller.user,
             value,
-        });
-        p.handles.extend([wrapping, handle]);
+        );
         p.steps = Some(steps);
         Ok(p)
     }

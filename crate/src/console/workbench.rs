@@ -15,11 +15,11 @@
 
 use super::Session;
 use super::error::ConsoleError;
-use super::exec::{check_hsm_iv, kcv_of, kek_of};
+use super::exec::{check_hsm_iv, kek_of};
 use super::files::{FileOrigin, check_file_name};
 use super::retcode::ReturnCode;
 use super::steps::{self, IvCheckSummary};
-use crate::store::{KeyAttributes, KeyClass, KeyHandle, KeyType, policy};
+use crate::store::{KeyAttributes, KeyHandle, KeyType, policy};
 use crate::{Iv, Kek, Mechanism, SecretBytes, UnwrapTrace, WrapTrace};
 
 /// A key for the workbench: one in the HSM, or bytes pasted into the page.
@@ -361,28 +361,13 @@ impl Session {
                 detail: "OBJ_ATTR_LABEL is at most 255 bytes".to_owned(),
             });
         }
-        let flags = key_type == KeyType::Aes;
-        let kcv = kcv_of(value.expose_secret());
         let attributes = KeyAttributes {
-            class: KeyClass::Secret,
-            key_type,
-            label: label.to_owned(),
-            id: String::new(),
             token,
-            private: true,
-            trusted: false,
             sensitive,
-            encrypt: flags,
-            decrypt: flags,
-            wrap: flags,
-            unwrap: flags,
             extractable,
-            local: false,
-            never_extractable: false,
-            wrap_with_trusted: false,
-            value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
-            kcv,
+            ..KeyAttributes::new_secret(key_type, label, "", value.expose_secret())
         };
+        let kcv = attributes.kcv;
         let handle = self
             .store
             .insert(attributes, owner, Default::default(), value);

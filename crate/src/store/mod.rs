@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use attribute::{Attribute, AttributeType, KeyClass, KeyType};
 pub use handle::{KeyHandle, ParseHandleError};
+pub(crate) use object::kcv_of;
 pub use object::{KeyAttributes, KeyObject};
 pub use policy::{Caller, PolicyError};
 pub use user::{User, UserId, UserType, default_users};

@@ -6,6 +6,7 @@ use super::attribute::{Attribute, AttributeType, KeyClass, KeyType};
 use super::handle::KeyHandle;
 use super::user::UserId;
 use crate::SecretBytes;
+use crate::kcv::{KcvMethod, key_check_value};
 
 /// The attributes of a key, one typed field each (no key bytes here).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +49,48 @@ pub struct KeyAttributes {
     pub kcv: [u8; 3],
 }
 
+/// The KCV this HSM records: CloudHSM's (AES-ECB of a zero block) for keys
+/// of AES length; generic secrets of other lengths have none (`000000`).
+pub(crate) fn kcv_of(value: &[u8]) -> [u8; 3] {
+    key_check_value(value, KcvMethod::Ecb).unwrap_or([0; 3])
+}
+
 impl KeyAttributes {
+    /// The attributes this HSM gives a secret key it creates (generated,
+    /// unwrapped or imported), before the creating command's own choices:
+    /// persistent, private, not trusted, not sensitive, extractable, not
+    /// local, never-extractable and wrap-with-trusted off; the length and KCV
+    /// of `value`. AES keys may encrypt, decrypt, wrap and unwrap, as KMU
+    /// creates them; generic secrets (HMAC keys) none of these.
+    ///
+    /// Callers override what their command decides with struct update
+    /// syntax (`KeyAttributes { token: !sess, ..KeyAttributes::new_secret(…) }`),
+    /// so every difference between commands stands where it is decided.
+    pub(crate) fn new_secret(key_type: KeyType, label: &str, id: &str, value: &[u8]) -> Self {
+        let usage = key_type == KeyType::Aes;
+        KeyAttributes {
+            class: KeyClass::Secret,
+            key_type,
+            label: label.to_owned(),
+            id: id.to_owned(),
+            token: true,
+            private: true,
+            trusted: false,
+            sensitive: false,
+            encrypt: usage,
+            decrypt: usage,
+            wrap: usage,
+            unwrap: usage,
+            extractable: true,
+            local: false,
+            never_extractable: false,
+            wrap_with_trusted: false,
+            // A value this HSM holds is at most a few KiB; saturate rather than fail.
+            value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
+            kcv: kcv_of(value),
+        }
+    }
+
     /// The typed value of one attribute.
     pub fn get(&self, attribute: AttributeType) -> Attribute {
         match attribute {
