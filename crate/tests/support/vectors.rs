@@ -250,3 +250,47 @@ pub fn compare_with_aes_kw(
     }
     r
 }
+
+/// Panics with every failure `report` lists, named by `what`.
+pub fn assert_clean(what: &str, report: &Report) {
+    assert!(
+        report.failures.is_empty(),
+        "{what}: {} failures:\n{}",
+        report.failures.len(),
+        report.failures.join("\n")
+    );
+}
+
+/// Every RFC 3394 and RFC 5649 vector passes, all eight of them.
+pub fn assert_rfc_vectors_pass() {
+    let r = check_rfc();
+    assert_clean("RFC vectors", &r);
+    assert_eq!(r.valid, 8);
+}
+
+/// Every Wycheproof KW test passes: 36 valid, 126 invalid, 3 acceptable.
+pub fn assert_wycheproof_kw_passes() {
+    let r = check_wycheproof(WYCHEPROOF_KW, Mechanism::Kw);
+    assert_clean("Wycheproof aes_wrap_test.json", &r);
+    assert_eq!((r.valid, r.invalid, r.acceptable), (36, 126, 3));
+}
+
+/// Every Wycheproof KWP test passes: 77 valid, 177 invalid.
+pub fn assert_wycheproof_kwp_passes() {
+    let r = check_wycheproof(WYCHEPROOF_KWP, Mechanism::Kwp);
+    assert_clean("Wycheproof aes_kwp_test.json", &r);
+    assert_eq!((r.valid, r.invalid, r.acceptable), (77, 177, 0));
+}
+
+/// [`compare_with_aes_kw`] up to `max_len` finds no difference, after
+/// exactly `expected_comparisons` comparisons (the caller counts them by
+/// hand, so a change in [`lengths`] cannot pass unnoticed).
+pub fn assert_equals_aes_kw(
+    max_len: usize,
+    fill: impl FnMut(&mut [u8]) -> Result<(), Error>,
+    expected_comparisons: usize,
+) {
+    let r = compare_with_aes_kw(max_len, fill);
+    assert_clean("aes-kw comparison", &r);
+    assert_eq!(r.compared, expected_comparisons);
+}
