@@ -5,23 +5,18 @@
 // In tests a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "support/console.rs"]
+mod support;
+
 use keywrap_core::access::{Actor, Answer, FileSight, TenancyMode};
 use keywrap_core::console::Unwrapped;
 use keywrap_core::console::header::{HeaderError, WrappedKeyFile};
 use keywrap_core::console::{
-    ConsoleError, FileOrigin, InsecureSeededKeys, ReturnCode, Session, UnwrapInto, UnwrapRequest,
-    WorkbenchKey, WrapRequest,
+    ConsoleError, FileOrigin, ReturnCode, UnwrapInto, WorkbenchKey, WrapRequest,
 };
-use keywrap_core::store::{KeyHandle, KeyType, PolicyError};
+use keywrap_core::store::PolicyError;
 use keywrap_core::{Iv, Mechanism};
-
-fn session() -> Session {
-    Session::with_key_source(Box::new(InsecureSeededKeys::new(1)))
-}
-
-fn h(n: u64) -> KeyHandle {
-    KeyHandle::new(n)
-}
+use support::{h, into_new_aes_key, session, unwrap_request};
 
 #[test]
 fn effects_and_handle_links() {
@@ -233,30 +228,22 @@ fn workbench_follows_the_same_policy() {
         .unwrap();
     assert!(r.trace.is_some());
     // Unwrap with the wrong IV fails, and the trace shows why.
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &r.wrapped,
-        kek: WorkbenchKey::Pasted(&kek),
-        mechanism: Mechanism::Kw,
-        iv: None,
-        into: UnwrapInto::Bytes,
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &r.wrapped,
+        WorkbenchKey::Pasted(&kek),
+        Mechanism::Kw,
+        UnwrapInto::Bytes,
+    ));
     assert!(u.outcome.is_err());
     assert!(!u.trace.unwrap().passed());
     // Unwrap a blob into a new handle with an HSM KEK: same KCV, new handle.
     let blob = s.read_file_bytes("wb.bin").unwrap().to_vec();
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Handle(h(6)),
-        mechanism: Mechanism::Kw,
-        iv: None,
-        into: UnwrapInto::NewKey {
-            label: "copy".to_owned(),
-            key_type: KeyType::Aes,
-            sensitive: true,
-            extractable: true,
-            token: true,
-        },
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Handle(h(6)),
+        Mechanism::Kw,
+        into_new_aes_key(true),
+    ));
     match u.outcome.unwrap() {
         Unwrapped::NewKey { handle, kcv } => {
             assert_eq!(handle, h(8));

@@ -7,22 +7,14 @@
 // In tests a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use keywrap_core::console::{
-    InsecureSeededKeys, IvCheckSummary, OperationSteps, Session, UnwrapInto, UnwrapRequest,
-    WorkbenchKey,
-};
+#[path = "support/console.rs"]
+mod support;
+
+use keywrap_core::console::{IvCheckSummary, OperationSteps, Session, WorkbenchKey};
 use keywrap_core::encoding::encode_hex_upper;
-use keywrap_core::store::{KeyHandle, KeyType};
 use keywrap_core::wrap::trace::ExpectedIv;
 use keywrap_core::{Error, Iv, Kek, Mechanism, UnwrapTrace, trace_unwrap};
-
-fn session() -> Session {
-    Session::with_key_source(Box::new(InsecureSeededKeys::new(1)))
-}
-
-fn h(n: u64) -> KeyHandle {
-    KeyHandle::new(n)
-}
+use support::{h, into_new_aes_key, session, unwrap_request};
 
 /// Known key bytes, imported so the test can recompute what the HSM did.
 const KNOWN_KEK: [u8; 32] = [0x42; 32];
@@ -96,19 +88,12 @@ fn a_sensitive_workbench_unwrap_under_the_wrong_kek_gives_the_check_with_both_va
     let mut s = seeded();
     s.run("wrapKey -k 7 -w 6 -out bare.key -m 5 -noheader");
     let blob = s.read_file_bytes("bare.key").unwrap().to_vec();
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Handle(h(8)), // the wrong KEK
-        mechanism: Mechanism::Kw,
-        iv: None,
-        into: UnwrapInto::NewKey {
-            label: "copy".to_owned(),
-            key_type: KeyType::Aes,
-            sensitive: true,
-            extractable: true,
-            token: true,
-        },
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Handle(h(8)), // the wrong KEK
+        Mechanism::Kw,
+        into_new_aes_key(true),
+    ));
     assert!(u.outcome.is_err());
     assert!(u.trace.is_none(), "the steps are withheld");
     assert!(u.trace_withheld.unwrap().contains("sensitive"));
@@ -127,19 +112,12 @@ fn a_sensitive_workbench_unwrap_under_the_wrong_kek_gives_the_check_with_both_va
     assert_no_r_values(&check, &full);
 
     // Refused before W⁻¹ ran: nothing to check.
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Pasted(&KNOWN_KEK),
-        mechanism: Mechanism::Kw,
-        iv: None,
-        into: UnwrapInto::NewKey {
-            label: "copy".to_owned(),
-            key_type: KeyType::Aes,
-            sensitive: true,
-            extractable: true,
-            token: true,
-        },
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Pasted(&KNOWN_KEK),
+        Mechanism::Kw,
+        into_new_aes_key(true),
+    ));
     assert!(u.outcome.is_err() && u.trace.is_none() && u.iv_check.is_none());
 }
 
@@ -148,19 +126,12 @@ fn a_revealable_workbench_unwrap_gives_the_full_trace_and_no_summary() {
     let mut s = seeded();
     s.run("wrapKey -k 7 -w 6 -out bare.key -m 5 -noheader");
     let blob = s.read_file_bytes("bare.key").unwrap().to_vec();
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Handle(h(8)),
-        mechanism: Mechanism::Kw,
-        iv: None,
-        into: UnwrapInto::NewKey {
-            label: "copy".to_owned(),
-            key_type: KeyType::Aes,
-            sensitive: false,
-            extractable: true,
-            token: true,
-        },
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Handle(h(8)),
+        Mechanism::Kw,
+        into_new_aes_key(false),
+    ));
     let trace = u.trace.expect("not sensitive: the full trace");
     assert!(!trace.iv_check.passed);
     assert!(u.trace_withheld.is_none() && u.iv_check.is_none());
@@ -176,21 +147,14 @@ fn kwp_summary_keeps_the_length_and_drops_the_padding_verdict_after_a_failed_pre
         "wrapKey -k {short} -w 6 -out kwp.key -m 6 -noheader"
     ));
     let blob = s.read_file_bytes("kwp.key").unwrap().to_vec();
-    let into = UnwrapInto::NewKey {
-        label: "copy".to_owned(),
-        key_type: KeyType::Aes,
-        sensitive: true,
-        extractable: true,
-        token: true,
-    };
+    let into = into_new_aes_key(true);
     // The right KEK: every check passed, the MLI is the key's length.
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Handle(h(6)),
-        mechanism: Mechanism::Kwp,
-        iv: None,
-        into: into.clone(),
-    });
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Handle(h(6)),
+        Mechanism::Kwp,
+        into.clone(),
+    ));
     assert!(u.outcome.is_ok() && u.trace.is_none());
     let check = u.iv_check.unwrap();
     assert!(check.passed && check.all_passed());
@@ -203,13 +167,12 @@ fn kwp_summary_keeps_the_length_and_drops_the_padding_verdict_after_a_failed_pre
 
     // The wrong KEK: the prefix fails, so the "padding" would be arbitrary
     // bytes of R — no verdict on them.
-    let u = s.workbench_unwrap(&UnwrapRequest {
-        wrapped: &blob,
-        kek: WorkbenchKey::Handle(h(8)),
-        mechanism: Mechanism::Kwp,
-        iv: None,
+    let u = s.workbench_unwrap(&unwrap_request(
+        &blob,
+        WorkbenchKey::Handle(h(8)),
+        Mechanism::Kwp,
         into,
-    });
+    ));
     let check = u.iv_check.unwrap();
     assert!(!check.passed);
     assert_eq!(check.error, Some(Error::IntegrityCheckFailed));

@@ -1,0 +1,48 @@
+//! Setup shared by the console tests (`console_api.rs`, `console_steps.rs`,
+//! through `#[path]`): a reproducible session, handles by number, and the
+//! workbench unwrap they make again and again.
+
+#![allow(dead_code)] // each includer uses a different subset
+
+use keywrap_core::Mechanism;
+use keywrap_core::console::{InsecureSeededKeys, Session, UnwrapInto, UnwrapRequest, WorkbenchKey};
+use keywrap_core::store::{KeyHandle, KeyType};
+
+/// A fresh session whose generated keys are the same on every run (seed 1),
+/// so handles and KCVs can be asserted.
+pub fn session() -> Session {
+    Session::with_key_source(Box::new(InsecureSeededKeys::new(1)))
+}
+
+/// The handle numbered `n`.
+pub fn h(n: u64) -> KeyHandle {
+    KeyHandle::new(n)
+}
+
+/// Unwrap into a new persistent, extractable AES key labelled `copy`;
+/// `sensitive` decides whether the step viewer may see its trace.
+pub fn into_new_aes_key(sensitive: bool) -> UnwrapInto {
+    UnwrapInto::NewKey {
+        label: "copy".to_owned(),
+        key_type: KeyType::Aes,
+        sensitive,
+        extractable: true,
+        token: true,
+    }
+}
+
+/// A workbench unwrap of `wrapped` under `kek` with the standard IV.
+pub fn unwrap_request<'a>(
+    wrapped: &'a [u8],
+    kek: WorkbenchKey<'a>,
+    mechanism: Mechanism,
+    into: UnwrapInto,
+) -> UnwrapRequest<'a> {
+    UnwrapRequest {
+        wrapped,
+        kek,
+        mechanism,
+        iv: None,
+        into,
+    }
+}
