@@ -105,6 +105,31 @@ fn fail(function: &'static str, cluster: bool) -> impl Fn(ConsoleError) -> Failu
     }
 }
 
+/// Runs W⁻¹ for a command, with what the step viewer may see of it
+/// (`may_show`: the rule for the key or bytes it delivers). A failed unwrap
+/// is reported by `function` and carries those steps, so the viewer can
+/// still show why the IV check failed.
+fn unwrap_with_steps(
+    function: &'static str,
+    cluster: bool,
+    kek: &Kek,
+    mechanism: Mechanism,
+    iv: Option<&Iv>,
+    wrapped: &[u8],
+    may_show: Result<(), String>,
+) -> Result<(SecretBytes, CommandSteps), Failure> {
+    let steps = CommandSteps {
+        function,
+        steps: OperationSteps::of_unwrap(steps::unwrap_steps(
+            kek, mechanism, iv, wrapped, may_show,
+        )),
+    };
+    match crate::unwrap(kek, mechanism, iv, wrapped) {
+        Ok(value) => Ok((value, steps)),
+        Err(e) => Err(fail(function, cluster)(ConsoleError::Crypto(e)).with_steps(steps)),
+    }
+}
+
 fn check_size(key_type: KeyType, size: u64) -> Result<(), ConsoleError> {
     let fits = match key_type {
         KeyType::Aes => matches!(size, 16 | 24 | 32),
@@ -514,20 +539,15 @@ impl Session {
             ),
             AttributeSource::Template(_) => (bytes, true, !nex),
         };
-        let steps = CommandSteps {
+        let (value, steps) = unwrap_with_steps(
             function,
-            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
-                &kek,
-                mechanism,
-                iv,
-                wrapped,
-                steps::may_show_new_key(sensitive, extractable),
-            )),
-        };
-        let value = match crate::unwrap(&kek, mechanism, iv, wrapped) {
-            Ok(value) => value,
-            Err(e) => return Err(f(ConsoleError::Crypto(e)).with_steps(steps)),
-        };
+            true,
+            &kek,
+            mechanism,
+            iv,
+            wrapped,
+            steps::may_show_new_key(sensitive, extractable),
+        )?;
         let attributes = match source {
             AttributeSource::Header(parsed) => {
                 let h = parsed.attributes;
@@ -807,23 +827,15 @@ impl Session {
         )
         .map_err(|e| f(ConsoleError::Crypto(e)))?;
         // The steps shown are the host's W⁻¹, the one that delivered the key.
-        let steps = CommandSteps {
-            function: "Cfm3UnWrapHostKey",
-            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
-                &kek,
-                Mechanism::KwPkcs5,
-                None,
-                &blob,
-                steps::may_show_key(target, caller),
-            )),
-        };
-        let plain = match crate::unwrap(&kek, Mechanism::KwPkcs5, None, &blob) {
-            Ok(plain) => plain,
-            Err(e) => {
-                let f = fail("Cfm3UnWrapHostKey", false);
-                return Err(f(ConsoleError::Crypto(e)).with_steps(steps));
-            }
-        };
+        let (plain, steps) = unwrap_with_steps(
+            "Cfm3UnWrapHostKey",
+            false,
+            &kek,
+            Mechanism::KwPkcs5,
+            None,
+            &blob,
+            steps::may_show_key(target, caller),
+        )?;
         let mut p = Planned::default();
         p.out.status("Cfm3WrapKey", ReturnCode::Success);
         p.out.status("Cfm3UnWrapHostKey", ReturnCode::Success);
@@ -866,23 +878,15 @@ impl Session {
         // default for CKA_SENSITIVE is false. setAttribute can raise it.
         let (sensitive, extractable) = (false, true);
         // The steps shown are the HSM's W⁻¹, the one that made the key.
-        let steps = CommandSteps {
-            function: "Cfm3UnWrapKey",
-            steps: OperationSteps::of_unwrap(steps::unwrap_steps(
-                &kek,
-                Mechanism::Kw,
-                None,
-                &blob,
-                steps::may_show_new_key(sensitive, extractable),
-            )),
-        };
-        let value = match crate::unwrap(&kek, Mechanism::Kw, None, &blob) {
-            Ok(value) => value,
-            Err(e) => {
-                let f = fail("Cfm3UnWrapKey", true);
-                return Err(f(ConsoleError::Crypto(e)).with_steps(steps));
-            }
-        };
+        let (value, steps) = unwrap_with_steps(
+            "Cfm3UnWrapKey",
+            true,
+            &kek,
+            Mechanism::Kw,
+            None,
+            &blob,
+            steps::may_show_new_key(sensitive, extractable),
+        )?;
         // Only AES reaches here, so the key may encrypt, decrypt, wrap and unwrap.
         let attributes = KeyAttributes {
             token: !sess,
@@ -954,20 +958,16 @@ impl Session {
                 OperationSteps::of_wrap(steps),
             )
         } else {
-            let steps = CommandSteps {
+            let (plain, steps) = unwrap_with_steps(
                 function,
-                steps: OperationSteps::of_unwrap(steps::unwrap_steps(
-                    &kek,
-                    Mechanism::Kw,
-                    Some(&effective_iv),
-                    bytes,
-                    steps::may_show_page_bytes(),
-                )),
-            };
-            match crate::unwrap(&kek, Mechanism::Kw, Some(&effective_iv), bytes) {
-                Ok(plain) => (plain.into_zeroizing(), FileOrigin::HostUnwrap, steps.steps),
-                Err(e) => return Err(f(ConsoleError::Crypto(e)).with_steps(steps)),
-            }
+                false,
+                &kek,
+                Mechanism::Kw,
+                Some(&effective_iv),
+                bytes,
+                steps::may_show_page_bytes(),
+            )?;
+            (plain.into_zeroizing(), FileOrigin::HostUnwrap, steps.steps)
         };
         let mut p = Planned::default();
         if iv.is_none() {
