@@ -68,22 +68,64 @@ fn script(session: &mut Session) -> io::Result<usize> {
     Ok(refused)
 }
 
-/// A line-editing prompt with history.
+/// The session seen by the line editor: Tab asks it for completions
+/// (command names, flags, handles after `-k -w -o`, file names after `-f`),
+/// the same ones the page's terminal offers.
+struct ConsoleHelper<'s> {
+    session: &'s mut Session,
+}
+
+impl rustyline::completion::Completer for ConsoleHelper<'_> {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        // Complete the word that ends at the cursor; rustyline gives a char
+        // boundary, but a non-boundary would only mean "nothing to offer".
+        let Some(head) = line.get(..pos) else {
+            return Ok((pos, Vec::new()));
+        };
+        let start = head.rfind(char::is_whitespace).map_or(0, |i| {
+            i + head[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        Ok((start, self.session.complete(head)))
+    }
+}
+
+impl rustyline::hint::Hinter for ConsoleHelper<'_> {
+    type Hint = String;
+}
+impl rustyline::highlight::Highlighter for ConsoleHelper<'_> {}
+impl rustyline::validate::Validator for ConsoleHelper<'_> {}
+impl rustyline::Helper for ConsoleHelper<'_> {}
+
+/// A line-editing prompt with history and Tab completion.
 fn interactive(session: &mut Session) -> io::Result<usize> {
-    let mut editor = rustyline::DefaultEditor::new().map_err(io::Error::other)?;
+    let mut editor =
+        rustyline::Editor::<ConsoleHelper<'_>, rustyline::history::DefaultHistory>::new()
+            .map_err(io::Error::other)?;
+    editor.set_helper(Some(ConsoleHelper { session }));
     println!(
-        "Keywrap Console {} — virtual HSM, key_mgmt_util commands. Type help; exit to leave.",
+        "Keywrap Console {} — virtual HSM, key_mgmt_util commands. Type help; exit to leave; Tab completes.",
         keywrap_core::VERSION
     );
     let mut refused = 0;
     loop {
         match editor.readline("Command: ") {
             Ok(line) => {
-                if !line.trim().is_empty() {
-                    // History is a convenience; failing to record it is not an error.
+                // History is a convenience; failing to record it is not an
+                // error. A login's password is not kept in it.
+                if !line.trim().is_empty() && !line.trim_start().starts_with("loginHSM") {
                     let _ = editor.add_history_entry(line.as_str());
                 }
-                let outcome = session.run(&line);
+                let Some(helper) = editor.helper_mut() else {
+                    return Err(io::Error::other("the line editor lost its session"));
+                };
+                let outcome = helper.session.run(&line);
                 print!("{}", outcome.output);
                 println!();
                 if !outcome.return_code.is_success() {
@@ -100,4 +142,62 @@ fn interactive(session: &mut Session) -> io::Result<usize> {
         }
     }
     Ok(refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustyline::completion::Completer;
+    use rustyline::history::DefaultHistory;
+
+    fn complete(session: &mut Session, line: &str) -> (usize, Vec<String>) {
+        let history = DefaultHistory::new();
+        let helper = ConsoleHelper { session };
+        helper
+            .complete(line, line.len(), &rustyline::Context::new(&history))
+            .expect("completion never fails")
+    }
+
+    #[test]
+    fn tab_completes_the_word_at_the_cursor_from_the_session() {
+        let mut session = Session::with_key_source(Box::new(InsecureSeededKeys::new(1)));
+        assert_eq!(
+            complete(&mut session, "genS"),
+            (0, vec!["genSymKey".to_owned()])
+        );
+        assert!(
+            session
+                .run("genSymKey -t 31 -s 32 -l kek")
+                .return_code
+                .is_success()
+        );
+        assert!(
+            session
+                .run("genSymKey -t 31 -s 32 -l payload")
+                .return_code
+                .is_success()
+        );
+        assert_eq!(
+            complete(&mut session, "wrapKey -k "),
+            (11, vec!["6".to_owned(), "7".to_owned()])
+        );
+        assert!(
+            session
+                .run("wrapKey -k 7 -w 6 -out mykey.key -m 5")
+                .return_code
+                .is_success()
+        );
+        assert_eq!(
+            complete(&mut session, "unWrapKey -f my"),
+            (13, vec!["mykey.key".to_owned()])
+        );
+        // A cursor inside a multi-byte character offers nothing and does not panic.
+        assert_eq!(complete(&mut session, "é"), (0, Vec::new()));
+        let history = DefaultHistory::new();
+        let helper = ConsoleHelper {
+            session: &mut session,
+        };
+        let inside = helper.complete("é", 1, &rustyline::Context::new(&history));
+        assert_eq!(inside.expect("no error"), (1, Vec::new()));
+    }
 }
