@@ -413,8 +413,9 @@ pub struct AppState {
     pub transcript: Vec<Rc<TranscriptEntry>>,
     /// The console's input line.
     pub command_input: String,
-    /// Commands typed, oldest first (for ↑ / ↓).
-    pub history: Vec<String>,
+    /// Commands typed, oldest first (for ↑ / ↓). Shared strings, so that
+    /// copying the state on each keystroke copies pointers, not every line.
+    pub history: Vec<Rc<str>>,
     /// Where ↑ / ↓ are in the history.
     pub history_cursor: Option<usize>,
     /// The line being typed before ↑ was pressed.
@@ -816,8 +817,8 @@ impl AppState {
             let excess = self.transcript.len() - MAX_TRANSCRIPT;
             self.transcript.drain(..excess);
         }
-        if !shown.trim().is_empty() && self.history.last() != Some(&shown) {
-            self.history.push(shown);
+        if !shown.trim().is_empty() && self.history.last().map(|l| &**l) != Some(shown.as_str()) {
+            self.history.push(Rc::from(shown));
             if self.history.len() > MAX_HISTORY {
                 self.history.remove(0);
             }
@@ -919,7 +920,7 @@ impl AppState {
         };
         self.history_cursor = Some(at);
         if let Some(line) = self.history.get(at) {
-            self.command_input = line.clone();
+            self.command_input = line.to_string();
         }
         self.completions.clear();
     }
@@ -931,7 +932,7 @@ impl AppState {
         if at + 1 < self.history.len() {
             self.history_cursor = Some(at + 1);
             if let Some(line) = self.history.get(at + 1) {
-                self.command_input = line.clone();
+                self.command_input = line.to_string();
             }
         } else {
             self.history_cursor = None;
