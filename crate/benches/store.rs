@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use keywrap_core::console::{InsecureSeededKeys, Session};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
 
 const KEYS: u64 = 10_000;
 

@@ -3,8 +3,9 @@
 //! The pure-Rust heart of Keywrap Console: AES key wrap (RFC 3394 / RFC 5649,
 //! NIST SP 800-38F) with a visible initial value and a step-by-step trace, key
 //! check values and encodings ([`wrap`](mod@wrap), [`kcv`], [`encoding`], [`random`]), and
-//! a virtual HSM driven by the AWS CloudHSM `key_mgmt_util` command language
-//! ([`store`], [`access`], [`console`], with [`Session`] as the entry point).
+//! a virtual HSM ([`store`], [`access`], [`hsm`], with [`Session`] as the
+//! entry point) driven by AWS CloudHSM's `key_mgmt_util` command language
+//! ([`kmu`], through [`Session::run`]).
 //!
 //! This crate knows nothing of the browser: it builds and tests natively with a
 //! plain `cargo test`, and the very same code runs inside the page as wasm32.
@@ -23,13 +24,16 @@ mod secret;
 pub mod selftest;
 pub mod wrap;
 
-// The virtual HSM, who may see what, and its console.
+// The virtual HSM, who may see what, and its command dialects.
 pub mod access;
-pub mod console;
+mod dialect;
+pub mod hsm;
+pub mod kmu;
 pub mod store;
 
-pub use console::Session;
+pub use dialect::{LineError, Outcome, mask_secrets};
 pub use error::{Direction, Error};
+pub use hsm::Session;
 pub use secret::SecretBytes;
 pub use wrap::{
     Iv, Kek, Mechanism, MechanismNames, UnwrapTrace, WrapTrace, trace_unwrap, trace_wrap, unwrap,

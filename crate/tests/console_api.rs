@@ -9,11 +9,10 @@
 mod support;
 
 use keywrap_core::access::{Actor, Answer, FileSight, TenancyMode};
-use keywrap_core::console::Unwrapped;
-use keywrap_core::console::header::{HeaderError, WrappedKeyFile};
-use keywrap_core::console::{
-    ConsoleError, FileOrigin, ReturnCode, UnwrapInto, WorkbenchKey, WrapRequest,
-};
+use keywrap_core::hsm::Unwrapped;
+use keywrap_core::hsm::header::{HeaderError, WrappedKeyFile};
+use keywrap_core::hsm::{FileOrigin, HsmErrorKind, UnwrapInto, WorkbenchKey, WrapRequest};
+use keywrap_core::kmu::ReturnCode;
 use keywrap_core::store::PolicyError;
 use keywrap_core::{Iv, Mechanism};
 use support::{h, into_new_aes_key, session, unwrap_request};
@@ -63,7 +62,7 @@ fn reveal_obeys_policy() {
     s.run("genSymKey -t 31 -s 32 -l kek");
     // Generated keys are sensitive.
     let err = s.reveal_key(h(6), Actor::You).unwrap_err();
-    assert_eq!(err, ConsoleError::Policy(PolicyError::Sensitive(h(6))));
+    assert_eq!(err.kind, HsmErrorKind::Policy(PolicyError::Sensitive(h(6))));
     s.run("exSymKey -k 6 -w 6 -out kek.plain");
     let out = s.run("imSymKey -f kek.plain -w 6 -t 31 -l imported");
     assert!(out.return_code.is_success(), "{}", out.output);
@@ -77,8 +76,8 @@ fn reveal_obeys_policy() {
     // Never once non-extractable.
     s.run("setAttribute -o 7 -a 354 -v 0");
     assert_eq!(
-        s.reveal_key(h(7), Actor::You).unwrap_err(),
-        ConsoleError::Policy(PolicyError::Unextractable(h(7)))
+        s.reveal_key(h(7), Actor::You).unwrap_err().kind,
+        HsmErrorKind::Policy(PolicyError::Unextractable(h(7)))
     );
     // Never for a user it is only shared with.
     s.run("imSymKey -f kek.plain -w 6 -t 31 -l shared");
@@ -86,7 +85,7 @@ fn reveal_obeys_policy() {
     s.run("logoutHSM");
     s.run("loginHSM -u CU -s bob");
     assert_eq!(
-        s.reveal_key(h(8), Actor::You).unwrap_err().return_code(),
+        ReturnCode::from(&s.reveal_key(h(8), Actor::You).unwrap_err()),
         ReturnCode::KeyAccessDenied
     );
     // The audit records reveals, never bytes.
@@ -202,7 +201,7 @@ fn workbench_follows_the_same_policy() {
             out_file: None,
         })
         .unwrap_err();
-    assert_eq!(err.return_code(), ReturnCode::PolicyViolation);
+    assert_eq!(ReturnCode::from(&err), ReturnCode::PolicyViolation);
     // An HSM key never goes under a pasted KEK.
     let kek = [0x11u8; 16];
     let err = s
@@ -214,7 +213,7 @@ fn workbench_follows_the_same_policy() {
             out_file: None,
         })
         .unwrap_err();
-    assert_eq!(err, ConsoleError::ExternalKek);
+    assert_eq!(err.kind, HsmErrorKind::ExternalKek);
     // Standalone: pasted key under pasted KEK, custom IV, with the trace.
     let data = [0x22u8; 16];
     let r = s

@@ -5,7 +5,7 @@
 // In tests a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use keywrap_core::console::{InsecureSeededKeys, Session};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
 use proptest::prelude::*;
 
 /// A session with keys of every kind and files of every kind.

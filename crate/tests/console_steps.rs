@@ -10,8 +10,8 @@
 #[path = "support/console.rs"]
 mod support;
 
-use keywrap_core::console::{IvCheckSummary, OperationSteps, Session, WorkbenchKey};
 use keywrap_core::encoding::encode_hex_upper;
+use keywrap_core::hsm::{IvCheckSummary, OperationSteps, Session, WorkbenchKey};
 use keywrap_core::wrap::trace::ExpectedIv;
 use keywrap_core::{Error, Iv, Kek, Mechanism, UnwrapTrace, trace_unwrap};
 use support::{h, into_new_aes_key, session, unwrap_request};
@@ -232,7 +232,7 @@ fn typed_wrapkey_of_a_revealable_key_traces_the_written_blob() {
         panic!("expected the full trace");
     };
     let file =
-        keywrap_core::console::header::WrappedKeyFile::parse(s.read_file_bytes("h.key").unwrap())
+        keywrap_core::hsm::header::WrappedKeyFile::parse(s.read_file_bytes("h.key").unwrap())
             .unwrap();
     assert_eq!(trace.output, file.wrapped);
     assert_eq!(trace.mechanism, Mechanism::Kwp);
@@ -254,14 +254,31 @@ fn typed_wrapkey_of_a_sensitive_key_withholds_the_steps() {
 #[test]
 fn typed_unwrapkey_traces_a_revealable_key_and_only_checks_a_sensitive_one() {
     let mut s = seeded();
-    // Key 8 is not sensitive; its header says so, and so is the new key.
+    // Key 8 is not sensitive and its header says so, but a header can only
+    // tighten: unWrapKey makes the copy sensitive, as KMU does, so the
+    // steps are withheld and the IV check alone is shown.
     s.run("wrapKey -k 8 -w 6 -out known.key -m 5");
     let out = s.run("unWrapKey -f known.key -w 6");
     assert!(out.return_code.is_success(), "{}", out.output);
     let steps = out.steps.unwrap();
     assert_eq!(steps.function, "Cfm3UnWrapKey");
-    let OperationSteps::Unwrap(trace) = &steps.steps else {
-        panic!("a revealable key: the full trace");
+    let OperationSteps::Withheld(w) = &steps.steps else {
+        panic!("the copy is sensitive: no trace");
+    };
+    assert!(w.iv_check.as_ref().is_some_and(|c| c.all_passed()));
+    let copy = out.effects.created[0];
+    assert!(s.key(copy).unwrap().attributes.sensitive);
+
+    // The same blob unwrapped to the page (aesWrapUnwrap): the full trace.
+    let bare =
+        keywrap_core::hsm::header::WrappedKeyFile::parse(s.read_file_bytes("known.key").unwrap())
+            .unwrap()
+            .wrapped;
+    s.upload_file("known.bare", bare).unwrap();
+    let out = s.run("aesWrapUnwrap -m 0 -f known.bare -w 6");
+    assert!(out.return_code.is_success(), "{}", out.output);
+    let OperationSteps::Unwrap(trace) = &out.steps.unwrap().steps else {
+        panic!("bytes to the page: the full trace");
     };
     assert!(trace.passed());
     assert_eq!(

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use keywrap_core::console::{InsecureSeededKeys, Session};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
 
 /// Runs the transcript at `tests/transcripts/<name>.txt` and compares (or,
 /// with `UPDATE_TRANSCRIPTS=1`, rewrites) every command's output.

@@ -268,6 +268,7 @@ async fn reveal_is_refused_for_a_sensitive_key_and_shows_another_until_blur() {
     app.click("Wrap").await;
     app.click("Use as unwrap input").await;
     app.fill("Label for the new key", "revealable").await;
+    app.check("Sensitive", false).await;
     app.click("Unwrap").await;
     let out = app.text("[data-testid='unwrap-result']");
     assert!(out.contains("Key Unwrapped."), "{out}");

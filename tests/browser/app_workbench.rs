@@ -355,6 +355,7 @@ async fn hsm_keys_wrap_and_unwrap_through_the_forms_with_the_trace_withheld_for_
     assert!(withheld.contains("sensitive"), "{withheld}");
 
     app.click("Use as unwrap input").await;
+    app.check("Sensitive", false).await;
     app.click("Unwrap").await;
     let first = handle_in(&app.text("[data-testid='unwrap-result']"));
     app.click("Unwrap").await;

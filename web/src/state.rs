@@ -14,12 +14,14 @@ use std::fmt;
 use std::rc::Rc;
 
 use keywrap_core::access::{Actor, TenancyMode};
-use keywrap_core::console::header::WrappedKeyFile;
-use keywrap_core::console::{
-    ConsoleError, HandleSpan, MAX_FILE_SIZE, OperationSteps, Session, UnwrapInto, UnwrapRequest,
-    Unwrapped, WithheldSteps, WorkbenchKey, WrapRequest, lexer,
-};
 use keywrap_core::encoding::{self, Format};
+use keywrap_core::hsm::header::WrappedKeyFile;
+use keywrap_core::hsm::ops::NewKeyTemplate;
+use keywrap_core::hsm::{
+    HsmError, MAX_FILE_SIZE, OperationSteps, Session, UnwrapInto, UnwrapRequest, Unwrapped,
+    WithheldSteps, WorkbenchKey, WrapRequest,
+};
+use keywrap_core::kmu::{HandleSpan, ReturnCode};
 use keywrap_core::selftest::{SelfTest, self_test};
 use keywrap_core::store::{KeyHandle, KeyType};
 use keywrap_core::{Iv, Mechanism, UnwrapTrace, WrapTrace};
@@ -116,9 +118,8 @@ impl Default for WorkbenchForm {
             into_new_key: true,
             label: "unwrapped".to_owned(),
             key_type: KeyType::Aes,
-            // Off by default so that the step viewer may show the unwrap;
-            // the form says that KMU's own default is on.
-            sensitive: false,
+            // The HSM's one default for an unwrapped key (KMU's too).
+            sensitive: NewKeyTemplate::new("", KeyType::Aes).sensitive,
             extractable: true,
             token: true,
             upload_note: None,
@@ -181,9 +182,9 @@ impl OpError {
         }
     }
 
-    fn from_console(e: &ConsoleError) -> Self {
+    fn from_console(e: &HsmError) -> Self {
         Self {
-            code: Some(e.return_code().to_string()),
+            code: Some(ReturnCode::from(e).to_string()),
             message: e.to_string(),
         }
     }
@@ -611,38 +612,6 @@ pub fn form_iv(form: &WorkbenchForm) -> Result<Option<Iv>, String> {
     Ok(if iv.is_default() { None } else { Some(iv) })
 }
 
-/// Masks the word after `-p` (a password) in a console line.
-pub fn mask_password(line: &str) -> String {
-    let Ok(words) = lexer::split_words(line) else {
-        return line.to_owned();
-    };
-    let Some(at) = words.iter().position(|w| w == "-p") else {
-        return line.to_owned();
-    };
-    let Some(password) = words.get(at + 1).filter(|p| !p.is_empty()) else {
-        return line.to_owned();
-    };
-    let Some(flag) = line.find("-p") else {
-        return line.to_owned();
-    };
-    let after = flag + 2;
-    match line
-        .get(after..)
-        .and_then(|rest| rest.find(password.as_str()))
-    {
-        Some(offset) => {
-            let start = after + offset;
-            let end = start + password.len();
-            let mut masked = String::with_capacity(line.len());
-            masked.push_str(line.get(..start).unwrap_or_default());
-            masked.push_str("********");
-            masked.push_str(line.get(end..).unwrap_or_default());
-            masked
-        }
-        None => line.to_owned(),
-    }
-}
-
 impl AppState {
     /// A state around a given session (tests use a seeded one).
     pub fn with_session(session: Session) -> Self {
@@ -791,7 +760,7 @@ impl AppState {
     }
 
     fn run(&mut self, line: &str) {
-        let shown = mask_password(line);
+        let shown = keywrap_core::mask_secrets(line);
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
@@ -988,7 +957,7 @@ impl AppState {
             }
             Err(e) => {
                 self.revealed = None;
-                self.reveal_error = Some((handle, format!("{} — {e}", e.return_code())));
+                self.reveal_error = Some((handle, format!("{} — {e}", ReturnCode::from(&e))));
             }
         }
     }
@@ -1138,13 +1107,12 @@ impl AppState {
             _ => return,
         };
         let into = if form.into_new_key {
-            UnwrapInto::NewKey {
-                label: form.label.clone(),
-                key_type: form.key_type,
+            UnwrapInto::NewKey(NewKeyTemplate {
                 sensitive: form.sensitive,
                 extractable: form.extractable,
                 token: form.token,
-            }
+                ..NewKeyTemplate::new(&form.label, form.key_type)
+            })
         } else {
             UnwrapInto::Bytes
         };
@@ -1311,19 +1279,22 @@ mod tests {
     #[test]
     fn password_is_masked_in_the_echo() {
         assert_eq!(
-            mask_password("loginHSM -u CU -s alice -p hunter2"),
+            keywrap_core::mask_secrets("loginHSM -u CU -s alice -p hunter2"),
             "loginHSM -u CU -s alice -p ********"
         );
         assert_eq!(
-            mask_password("loginHSM -u CU -s alice -p \"two words\""),
-            "loginHSM -u CU -s alice -p \"********\""
+            keywrap_core::mask_secrets("loginHSM -u CU -s alice -p \"two words\""),
+            "loginHSM -u CU -s alice -p ********"
         );
-        assert_eq!(mask_password("genSymKey -t 31"), "genSymKey -t 31");
+        assert_eq!(
+            keywrap_core::mask_secrets("genSymKey -t 31"),
+            "genSymKey -t 31"
+        );
     }
 
     #[test]
     fn a_typed_wrap_or_unwrap_becomes_the_last_operation() {
-        use keywrap_core::console::InsecureSeededKeys;
+        use keywrap_core::hsm::InsecureSeededKeys;
         let mut state = Rc::new(AppState::with_session(Session::with_key_source(Box::new(
             InsecureSeededKeys::new(1),
         ))));

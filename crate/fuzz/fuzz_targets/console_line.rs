@@ -2,7 +2,8 @@
 //! session with keys and files never panics; a refused line changes nothing.
 #![no_main]
 
-use keywrap_core::console::{InsecureSeededKeys, Session, parse_line};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
+use keywrap_core::kmu::parse_line;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

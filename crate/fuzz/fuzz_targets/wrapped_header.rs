@@ -2,7 +2,7 @@
 //! it accepts writes back to exactly the same bytes.
 #![no_main]
 
-use keywrap_core::console::header::WrappedKeyFile;
+use keywrap_core::hsm::header::WrappedKeyFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 #![allow(dead_code)] // each includer uses a different subset
 
 use keywrap_core::Mechanism;
-use keywrap_core::console::{InsecureSeededKeys, Session, UnwrapInto, UnwrapRequest, WorkbenchKey};
+use keywrap_core::hsm::{InsecureSeededKeys, Session, UnwrapInto, UnwrapRequest, WorkbenchKey};
 use keywrap_core::store::{KeyHandle, KeyType};
 
 /// A fresh session whose generated keys are the same on every run (seed 1),
@@ -22,13 +22,11 @@ pub fn h(n: u64) -> KeyHandle {
 /// Unwrap into a new persistent, extractable AES key labelled `copy`;
 /// `sensitive` decides whether the step viewer may see its trace.
 pub fn into_new_aes_key(sensitive: bool) -> UnwrapInto {
-    UnwrapInto::NewKey {
-        label: "copy".to_owned(),
-        key_type: KeyType::Aes,
-        sensitive,
-        extractable: true,
-        token: true,
+    let mut into = UnwrapInto::new_key("copy", KeyType::Aes);
+    if let UnwrapInto::NewKey(template) = &mut into {
+        template.sensitive = sensitive;
     }
+    into
 }
 
 /// A workbench unwrap of `wrapped` under `kek` with the standard IV.

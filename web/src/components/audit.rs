@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use keywrap_core::console::AuditEntry;
+use keywrap_core::hsm::AuditEntry;
 use yew::prelude::*;
 
 /// How many of the newest entries the panel shows.

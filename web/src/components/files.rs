@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use keywrap_core::access::{Actor, FileSight};
-use keywrap_core::console::{ActorView, FileInfo, FileOrigin, MAX_FILE_SIZE};
+use keywrap_core::hsm::{ActorView, FileInfo, FileOrigin, MAX_FILE_SIZE};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

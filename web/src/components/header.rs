@@ -75,7 +75,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 UserType::CryptoOfficer => "crypto officer",
                 UserType::CryptoUser => "crypto user",
             };
-            let you = if u.id == keywrap_core::console::DEFAULT_USER {
+            let you = if u.id == keywrap_core::hsm::DEFAULT_USER {
                 ", you"
             } else {
                 ""

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use keywrap_core::access::{Actor, Answer, TenancyMode};
-use keywrap_core::console::{ActorView, KeyView};
+use keywrap_core::hsm::{ActorView, KeyView};
 use keywrap_core::store::KeyHandle;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -11,8 +11,8 @@
 use std::rc::Rc;
 
 use keywrap_core::Mechanism;
-use keywrap_core::console::{IvCheckSummary, KwpCheckSummary, WithheldSteps};
 use keywrap_core::encoding::encode_hex_upper;
+use keywrap_core::hsm::{IvCheckSummary, KwpCheckSummary, WithheldSteps};
 use keywrap_core::wrap::trace::{ExpectedIv, Padding, Registers, Rounds, Semiblock, Step};
 use yew::prelude::*;
 

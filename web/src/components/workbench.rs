@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use keywrap_core::Mechanism;
-use keywrap_core::console::{KeyView, MAX_FILE_SIZE};
 use keywrap_core::encoding::Format;
+use keywrap_core::hsm::{KeyView, MAX_FILE_SIZE};
 use keywrap_core::store::{KeyHandle, KeyType};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -521,9 +521,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                             </span>
                         </div>
                         <p class="hint">
-                            { "KMU's unWrapKey makes keys sensitive by default. Here it starts off so that the step \
-                               viewer may show the unwrap; tick it and the page will never show the key's value, \
-                               nor its steps." }
+                            { "Sensitive by default, as KMU's unWrapKey makes keys. Untick it and the step viewer may \
+                               show the unwrap; ticked, the page will never show the key's value, nor its steps." }
                         </p>
                     }
                     <button type="submit" class="primary">{ "Unwrap" }</button>

@@ -7,7 +7,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use keywrap_core::console::{InsecureSeededKeys, Session};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
 
 /// Options of `keywrap console`.
 #[derive(Args)]

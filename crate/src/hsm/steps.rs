@@ -72,10 +72,12 @@ impl OperationSteps {
 /// The steps of a typed command (`Outcome::steps`).
 #[derive(Debug)]
 pub struct CommandSteps {
-    /// The KMU function that ran W or W⁻¹: `Cfm2WrapKey`, `Cfm3UnWrapKey`,
-    /// `Cfm2UnWrapWithTemplate3`, `Cfm3WrapHostKey`, `Cfm3UnWrapHostKey`.
-    /// `exSymKey` and `imSymKey` run both W and W⁻¹; theirs is the W⁻¹ that
-    /// delivered the key (to the host, or into the HSM).
+    /// What ran W or W⁻¹, as the line's dialect names it: a KMU function
+    /// (`Cfm2WrapKey`, `Cfm3UnWrapKey`, `Cfm2UnWrapWithTemplate3`,
+    /// `Cfm3WrapHostKey`, `Cfm3UnWrapHostKey`) or a CloudHSM CLI command
+    /// (`key wrap`, `key unwrap`). `exSymKey` and `imSymKey` run both W and
+    /// W⁻¹; theirs is the W⁻¹ that delivered the key (to the host, or into
+    /// the HSM).
     pub function: &'static str,
     /// What may be shown.
     pub steps: OperationSteps,

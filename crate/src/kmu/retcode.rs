@@ -26,51 +26,36 @@
 
 use core::fmt;
 
-/// A return code of a console command.
+use crate::hsm::{HsmError, HsmErrorKind};
+use crate::store::PolicyError;
+
+/// A return code of a console command: the HSM's status in KMU's
+/// numbering. The table above gives each variant's number, text and use
+/// ([`ReturnCode::code`], [`ReturnCode::message`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[allow(missing_docs)] // The module's table documents every code.
 pub enum ReturnCode {
-    /// 0x00.
     Success,
-    /// 0xa8.
     ObjectHandleInvalid,
-    /// 0xc6.
     KeyAccessDenied,
-    /// 0xb3.
     PolicyViolation,
-    /// 0xdb.
     InvalidUserType,
-    /// 0x90.
     NotLoggedIn,
-    /// 0x91.
     AlreadyLoggedIn,
-    /// 0x92.
     NoSuchUser,
-    /// 0x93.
     KeyFunctionNotPermitted,
-    /// 0x94.
     KeyUnextractable,
-    /// 0x95.
     KeyNotWrappable,
-    /// 0x96.
     KeySizeRange,
-    /// 0x97.
     AttributeReadOnly,
-    /// 0x98.
     AttributeValueInvalid,
-    /// 0x99.
     WrappedKeyInvalid,
-    /// 0x9a.
     WrappedKeyLenRange,
-    /// 0x9b.
     AttributeSensitive,
-    /// 0x9c.
     HeaderInvalid,
-    /// 0x9d.
     FileNotFound,
-    /// 0x9e.
     DataLenRange,
-    /// 0x9f.
     InvalidArguments,
 }
 
@@ -140,6 +125,75 @@ impl ReturnCode {
             format!("HSM Return: {}", self.message())
         } else {
             format!("HSM Error: {}", self.message())
+        }
+    }
+}
+
+impl ReturnCode {
+    /// Success, or the code of the refusal.
+    pub fn of_result<T>(result: &Result<T, HsmError>) -> Self {
+        result
+            .as_ref()
+            .map_or_else(|e| Self::from(&e.kind), |_| Self::Success)
+    }
+}
+
+impl From<&HsmError> for ReturnCode {
+    fn from(e: &HsmError) -> Self {
+        Self::from(&e.kind)
+    }
+}
+
+impl From<&HsmErrorKind> for ReturnCode {
+    fn from(kind: &HsmErrorKind) -> Self {
+        use crate::Error as E;
+        use HsmErrorKind as K;
+        match kind {
+            K::InvalidFileName(_) => Self::InvalidArguments,
+            K::UnsupportedKeyType(_) | K::UnsupportedClass(_) | K::IvRefused { .. } => {
+                Self::PolicyViolation
+            }
+            K::NotLoggedIn => Self::NotLoggedIn,
+            K::AlreadyLoggedIn => Self::AlreadyLoggedIn,
+            K::NoSuchUser(_) => Self::NoSuchUser,
+            K::Policy(p) => match p {
+                PolicyError::HandleInvalid(_) => Self::ObjectHandleInvalid,
+                PolicyError::NotOwner { .. } => Self::KeyAccessDenied,
+                PolicyError::FunctionNotPermitted { .. } => Self::KeyFunctionNotPermitted,
+                PolicyError::Unextractable(_) => Self::KeyUnextractable,
+                PolicyError::NotWrappable { .. } => Self::KeyNotWrappable,
+                PolicyError::ReadOnly(_) => Self::AttributeReadOnly,
+                PolicyError::OneWay { .. } => Self::AttributeValueInvalid,
+                PolicyError::OnlyCryptoOfficer(_) | PolicyError::WrongUserType(_) => {
+                    Self::InvalidUserType
+                }
+                PolicyError::Sensitive(_) => Self::AttributeSensitive,
+            },
+            K::KeySize { .. } => Self::KeySizeRange,
+            K::Header(_) | K::MechanismMismatch { .. } => Self::HeaderInvalid,
+            K::FileNotFound(_) => Self::FileNotFound,
+            K::FileTooLarge { .. } | K::HostDataLength(_) => Self::DataLenRange,
+            K::AttributeValue { .. } => Self::AttributeValueInvalid,
+            K::Crypto(e) => match e {
+                E::IntegrityCheckFailed
+                | E::KwpLengthOutOfRange { .. }
+                | E::KwpPaddingNotZero
+                | E::Pkcs5PaddingInvalid => Self::WrappedKeyInvalid,
+                E::InputLength {
+                    direction: crate::Direction::Wrap,
+                    ..
+                } => Self::DataLenRange,
+                E::InputLength { .. } | E::InputTooLarge { .. } => Self::WrappedKeyLenRange,
+                E::KekLength { .. } | E::KeyLength { .. } | E::GenerateLength { .. } => {
+                    Self::KeySizeRange
+                }
+                E::IvNotAllowed { .. } | E::IvLength { .. } => Self::PolicyViolation,
+                _ => Self::InvalidArguments,
+            },
+            K::KcvMismatch => Self::WrappedKeyInvalid,
+            K::ShareTarget(_) => Self::InvalidUserType,
+            K::NotAnAesKey(_) => Self::KeyFunctionNotPermitted,
+            K::ExternalKek => Self::PolicyViolation,
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use core::ops::Range;
 
-use super::command::CommandName;
 use super::retcode::ReturnCode;
+use super::spec::CommandName;
 use crate::store::{AttributeType, KeyHandle};
 use crate::{Mechanism, MechanismNames};
 
@@ -13,7 +13,7 @@ pub const INDENT: &str = "        ";
 /// A key handle printed in the output, so the web app can link it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandleSpan {
-    /// Byte range of the handle's digits in [`super::Outcome::output`].
+    /// Byte range of the handle's digits in [`crate::Outcome::output`].
     pub range: Range<usize>,
     /// The handle.
     pub handle: KeyHandle,
@@ -81,7 +81,7 @@ pub fn usage_text(command: CommandName) -> String {
     for line in command.syntax().lines() {
         s.push_str(&format!("{INDENT}{line}\n"));
     }
-    if let Some(note) = usage_note(command) {
+    if let Some(note) = command.spec().note {
         s.push('\n');
         for line in note.lines() {
             s.push_str(&format!("{INDENT}{line}\n"));
@@ -90,33 +90,13 @@ pub fn usage_text(command: CommandName) -> String {
     s
 }
 
-fn usage_note(command: CommandName) -> Option<&'static str> {
-    match command {
-        CommandName::WrapKey | CommandName::UnWrapKey => Some(
-            "-m: 4 AES_KEY_WRAP_PAD_PKCS5, 5 NIST_AES_WRAP_NO_PAD (RFC 3394),\n\
-             \x20   6 NIST_AES_WRAP_PAD (RFC 5649). See: help mechanisms.\n\
-             -i: CloudHSM accepts only A6A6A6A6A6A6A6A6 with -m 4 and 5, none with -m 6.",
-        ),
-        CommandName::AesWrapUnwrap => Some(
-            "RFC 3394 key wrap of a file's contents (less than 4096 bytes).\n\
-             Without -i the default IV 0xA6A6A6A6A6A6A6A6 is used.\n\
-             Default -out: wrapped_key (wrap) or unwrapped_key (unwrap).",
-        ),
-        CommandName::LoginHsm => Some(
-            "Users: admin (CO), alice (CU, you), bob (CU). Any password is accepted:\n\
-             the page has no secrets to check it against, and never records it.",
-        ),
-        _ => None,
-    }
-}
-
 /// The list of commands (`help`).
 pub fn help_text() -> String {
     let mut s = String::new();
     s.push_str("\nHelp Commands Available:\n\nSyntax: <command> -h\n\n");
     s.push_str("   Command               Description\n");
     s.push_str("   =======               ===========\n\n");
-    for c in CommandName::ALL {
+    for c in CommandName::all() {
         s.push_str(&format!("   {:<22}{}\n", c.name(), c.summary()));
     }
     s.push_str("\n   help mechanisms       The names of -m 4, 5, 6 across tools\n");

@@ -25,20 +25,26 @@
 //! are not carried: an unwrapped key is never local, never trusted (only the
 //! crypto officer grants that) and has been outside the HSM.
 //!
+//! **A header can only tighten.** The file is outside the HSM and anyone
+//! may edit it, so its flags are a request, not a fact: when `unWrapKey`
+//! builds the new key, SENSITIVE and WRAP_WITH_TRUSTED are set if the
+//! header *or* the unwrap template sets them, EXTRACTABLE and TOKEN only if
+//! both do ([`HeaderAttributes::tightened`]). A header with its SENSITIVE
+//! bit cleared therefore still gives a sensitive key.
+//!
 //! [`WrappedKeyFile::parse`] is the only reader: it returns a typed
 //! [`HeaderError`] for every malformed input and never panics.
 
 use core::fmt;
 
+use super::rules;
 use crate::Mechanism;
-use crate::store::{KeyClass, KeyType};
+use crate::store::{KeyAttributes, KeyClass, KeyType};
 
 /// The magic bytes a header starts with.
 pub const MAGIC: [u8; 4] = *b"KWH1";
 /// The header format version this code writes and reads.
 pub const VERSION: u8 = 1;
-/// The largest generic secret KMU generates, in bytes.
-pub const MAX_GENERIC_SECRET: u32 = 3584;
 
 const F_TOKEN: u16 = 1 << 0;
 const F_PRIVATE: u16 = 1 << 1;
@@ -84,6 +90,56 @@ pub struct HeaderAttributes {
     pub label: String,
     /// `OBJ_ATTR_ID` (at most 255 bytes).
     pub id: String,
+}
+
+impl HeaderAttributes {
+    /// What a header records of a key's attributes.
+    pub fn of(a: &KeyAttributes) -> Self {
+        Self {
+            class: a.class,
+            key_type: a.key_type,
+            value_len: a.value_len,
+            token: a.token,
+            private: a.private,
+            sensitive: a.sensitive,
+            encrypt: a.encrypt,
+            decrypt: a.decrypt,
+            wrap: a.wrap,
+            unwrap: a.unwrap,
+            extractable: a.extractable,
+            wrap_with_trusted: a.wrap_with_trusted,
+            kcv: a.kcv,
+            label: a.label.clone(),
+            id: a.id.clone(),
+        }
+    }
+
+    /// The attributes of a key unwrapped from this header under `template`:
+    /// the header's label, id, type and usage flags, but it can only
+    /// tighten what the template asks (see the module's documentation).
+    /// The key is never local or trusted, and has been extractable.
+    pub fn tightened(&self, template: &KeyAttributes) -> KeyAttributes {
+        KeyAttributes {
+            class: self.class,
+            key_type: self.key_type,
+            label: self.label.clone(),
+            id: self.id.clone(),
+            token: self.token && template.token,
+            private: self.private,
+            trusted: false,
+            sensitive: self.sensitive || template.sensitive,
+            encrypt: self.encrypt,
+            decrypt: self.decrypt,
+            wrap: self.wrap,
+            unwrap: self.unwrap,
+            extractable: self.extractable && template.extractable,
+            local: false,
+            never_extractable: false,
+            wrap_with_trusted: self.wrap_with_trusted || template.wrap_with_trusted,
+            value_len: self.value_len,
+            kcv: self.kcv,
+        }
+    }
 }
 
 /// A parsed wrapped-key file with its header.
@@ -232,11 +288,7 @@ impl WrappedKeyFile {
             _ => return Err(HeaderError::UnsupportedKeyType(t)),
         };
         let value_len = u32::from_be_bytes(r.array::<4>("key length")?);
-        let length_fits = match key_type {
-            KeyType::Aes => matches!(value_len, 16 | 24 | 32),
-            _ => (1..=MAX_GENERIC_SECRET).contains(&value_len),
-        };
-        if !length_fits {
+        if !rules::key_size_fits(key_type, u64::from(value_len)) {
             return Err(HeaderError::BadKeyLength(value_len));
         }
         let flags = u16::from_be_bytes(r.array::<2>("flags")?);

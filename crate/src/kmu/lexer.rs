@@ -38,40 +38,60 @@ impl fmt::Display for LexError {
 
 impl core::error::Error for LexError {}
 
+/// One word of a line and where it was typed (quotes included), so a
+/// secret word can be masked in the echo without guessing where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The word, quotes dropped.
+    pub text: String,
+    /// Its byte range in the line, quotes included.
+    pub span: core::ops::Range<usize>,
+}
+
 /// Splits `line` into words. Whitespace separates words; `"…"` groups (the
 /// quotes are dropped, `""` gives an empty word); there are no escapes.
 pub fn split_words(line: &str) -> Result<Vec<String>, LexError> {
+    Ok(split_spanned(line)?.into_iter().map(|w| w.text).collect())
+}
+
+/// [`split_words`], with each word's place in the line.
+pub fn split_spanned(line: &str) -> Result<Vec<Word>, LexError> {
     if line.len() > MAX_LINE_LEN {
         return Err(LexError::TooLong { len: line.len() });
     }
     let mut words = Vec::new();
     let mut current = String::new();
-    let mut in_word = false;
+    let mut start: Option<usize> = None;
     let mut quote_at: Option<usize> = None;
     for (i, c) in line.char_indices() {
         match (c, quote_at) {
             ('"', None) => {
                 quote_at = Some(i);
-                in_word = true;
+                start.get_or_insert(i);
             }
             ('"', Some(_)) => quote_at = None,
             (c, None) if c.is_whitespace() => {
-                if in_word {
-                    words.push(core::mem::take(&mut current));
-                    in_word = false;
+                if let Some(from) = start.take() {
+                    words.push(Word {
+                        text: core::mem::take(&mut current),
+                        span: from..i,
+                    });
                 }
             }
             (c, _) => {
                 current.push(c);
-                in_word = true;
+                start.get_or_insert(i);
             }
         }
     }
     if let Some(at) = quote_at {
         return Err(LexError::UnterminatedQuote { at });
     }
-    if in_word {
-        words.push(current);
+    if let Some(from) = start {
+        words.push(Word {
+            text: current,
+            span: from..line.len(),
+        });
     }
     Ok(words)
 }

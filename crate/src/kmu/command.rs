@@ -2,272 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use super::error::ConsoleError;
+use super::error::KmuError;
 use super::lexer::split_words;
+use super::spec::CommandName;
+use crate::hsm::rules::MAX_LABEL_LEN;
 use crate::store::{AttributeType, KeyClass, KeyHandle, KeyType, UserId, UserType};
 use crate::{Iv, Mechanism};
-
-/// The commands the console knows, with their usage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CommandName {
-    /// `help`.
-    Help,
-    /// `loginHSM`.
-    LoginHsm,
-    /// `logoutHSM`.
-    LogoutHsm,
-    /// `loginStatus`.
-    LoginStatus,
-    /// `genSymKey`.
-    GenSymKey,
-    /// `wrapKey`.
-    WrapKey,
-    /// `unWrapKey`.
-    UnWrapKey,
-    /// `findKey`.
-    FindKey,
-    /// `getAttribute`.
-    GetAttribute,
-    /// `setAttribute`.
-    SetAttribute,
-    /// `deleteKey`.
-    DeleteKey,
-    /// `shareKey`.
-    ShareKey,
-    /// `exSymKey`.
-    ExSymKey,
-    /// `imSymKey`.
-    ImSymKey,
-    /// `aesWrapUnwrap`.
-    AesWrapUnwrap,
-    /// `listAttributes`.
-    ListAttributes,
-    /// `exit` (also `quit`): ends the native console; a no-op in the page.
-    Exit,
-}
-
-/// One flag of a command's grammar.
-#[derive(Clone, Copy, Debug)]
-struct Flag {
-    name: &'static str,
-    takes_value: bool,
-}
-
-const fn v(name: &'static str) -> Flag {
-    Flag {
-        name,
-        takes_value: true,
-    }
-}
-const fn s(name: &'static str) -> Flag {
-    Flag {
-        name,
-        takes_value: false,
-    }
-}
-
-impl CommandName {
-    /// Every command, in `help` order.
-    pub const ALL: [CommandName; 17] = [
-        Self::Help,
-        Self::Exit,
-        Self::LoginHsm,
-        Self::LogoutHsm,
-        Self::LoginStatus,
-        Self::AesWrapUnwrap,
-        Self::DeleteKey,
-        Self::ExSymKey,
-        Self::FindKey,
-        Self::GenSymKey,
-        Self::GetAttribute,
-        Self::ImSymKey,
-        Self::ListAttributes,
-        Self::SetAttribute,
-        Self::ShareKey,
-        Self::UnWrapKey,
-        Self::WrapKey,
-    ];
-
-    /// The name as typed.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Help => "help",
-            Self::LoginHsm => "loginHSM",
-            Self::LogoutHsm => "logoutHSM",
-            Self::LoginStatus => "loginStatus",
-            Self::GenSymKey => "genSymKey",
-            Self::WrapKey => "wrapKey",
-            Self::UnWrapKey => "unWrapKey",
-            Self::FindKey => "findKey",
-            Self::GetAttribute => "getAttribute",
-            Self::SetAttribute => "setAttribute",
-            Self::DeleteKey => "deleteKey",
-            Self::ShareKey => "shareKey",
-            Self::ExSymKey => "exSymKey",
-            Self::ImSymKey => "imSymKey",
-            Self::AesWrapUnwrap => "aesWrapUnwrap",
-            Self::ListAttributes => "listAttributes",
-            Self::Exit => "exit",
-        }
-    }
-
-    /// The command a typed name stands for (`quit` is `exit`).
-    pub fn from_name(name: &str) -> Option<Self> {
-        if name == "quit" {
-            return Some(Self::Exit);
-        }
-        Self::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    /// One line for `help`.
-    pub const fn summary(self) -> &'static str {
-        match self {
-            Self::Help => "Displays this information",
-            Self::Exit => "Exits this application",
-            Self::LoginHsm => "Login to the HSM",
-            Self::LogoutHsm => "Logout from the HSM",
-            Self::LoginStatus => "Shows who is logged in",
-            Self::AesWrapUnwrap => "Does NIST AES Wrap/Unwrap of a file's contents",
-            Self::DeleteKey => "Delete Key",
-            Self::ExSymKey => "Export a symmetric key (in plaintext)",
-            Self::FindKey => "Find Key",
-            Self::GenSymKey => "Generates a Symmetric keys",
-            Self::GetAttribute => "Reads/Gets key attributes",
-            Self::ImSymKey => "Imports a Symmetric key (in plaintext)",
-            Self::ListAttributes => "List all attributes for getAttributes",
-            Self::SetAttribute => "Sets an attribute of a key",
-            Self::ShareKey => "Shares or unshares a key with a crypto user",
-            Self::UnWrapKey => "UnWraps a key into HSM using the specified handle",
-            Self::WrapKey => "Wraps a key from the HSM using the specified handle",
-        }
-    }
-
-    /// The KMU library function whose status line reports a refusal found
-    /// while reading the arguments (an unsupported `-m`, a bad `-u`).
-    pub const fn function(self) -> &'static str {
-        match self {
-            Self::LoginHsm => "Cfm3LoginHSM",
-            Self::LogoutHsm => "Cfm3LogoutHSM",
-            Self::GenSymKey => "Cfm3GenerateSymmetricKey",
-            Self::WrapKey => "Cfm2WrapKey",
-            Self::UnWrapKey => "Cfm3UnWrapKey",
-            Self::FindKey => "Cfm3FindKey",
-            Self::GetAttribute => "Cfm3GetAttribute",
-            Self::SetAttribute => "Cfm3SetAttribute",
-            Self::DeleteKey => "Cfm3DeleteKey",
-            Self::ShareKey => "Cfm3ShareKey",
-            Self::ExSymKey => "Cfm3WrapKey",
-            Self::ImSymKey => "Cfm3WrapHostKey",
-            Self::AesWrapUnwrap => "Cfm3WrapHostKey",
-            Self::Help | Self::Exit | Self::LoginStatus | Self::ListAttributes => "Cfm3Util",
-        }
-    }
-
-    /// The syntax lines, as the command's usage prints them.
-    pub const fn syntax(self) -> &'static str {
-        match self {
-            Self::Help => "help [<command> | mechanisms]",
-            Self::Exit => "exit",
-            Self::LoginHsm => "loginHSM -u <CO|CU> -s <user name> [-p <password>]",
-            Self::LogoutHsm => "logoutHSM",
-            Self::LoginStatus => "loginStatus",
-            Self::AesWrapUnwrap => {
-                "aesWrapUnwrap -m <1 (wrap) | 0 (unwrap)> -f <file> -w <wrapping key handle>\n\
-                 \x20             [-i <wrapping IV, 16 hex digits>] [-out <file>]"
-            }
-            Self::DeleteKey => "deleteKey -k <key handle>",
-            Self::ExSymKey => {
-                "exSymKey -k <key to export> -w <wrapping key handle> -out <key file> [-m 4]"
-            }
-            Self::FindKey => {
-                "findKey [-c <key class>] [-t <key type>] [-l <label>] [-id <key ID>]\n\
-                 \x20       [-sess <0|1>] [-kcv <key check value>]"
-            }
-            Self::GenSymKey => {
-                "genSymKey -t <key type: 16 GENERIC_SECRET, 31 AES> -s <key size in bytes> -l <label>\n\
-                 \x20         [-id <key ID>] [-nex] [-sess]"
-            }
-            Self::GetAttribute => {
-                "getAttribute -o <key handle> -a <attribute number | 512 for all> [-out <file>]"
-            }
-            Self::ImSymKey => {
-                "imSymKey -f <key file> -w <wrapping key handle> -t <31 AES> -l <label>\n\
-                 \x20        [-id <key ID>] [-sess]"
-            }
-            Self::ListAttributes => "listAttributes",
-            Self::SetAttribute => "setAttribute -o <key handle> -a <attribute number> -v <value>",
-            Self::ShareKey => "shareKey -k <key handle> -u <user id> -m <1 (share) | 0 (unshare)>",
-            Self::UnWrapKey => {
-                "unWrapKey -f <wrapped key file> -w <unwrapping key handle> [-m <4|5|6>]\n\
-                 \x20         [-noheader -l <label> -kc <4> -kt <16|31> [-id <key ID>]] [-i <IV>]\n\
-                 \x20         [-nex] [-sess]"
-            }
-            Self::WrapKey => {
-                "wrapKey -k <key to wrap> -w <wrapping key handle> -out <file> -m <4|5|6>\n\
-                 \x20       [-noheader] [-i <wrapping IV, with -noheader only>]"
-            }
-        }
-    }
-
-    /// The flags the command takes.
-    fn flags(self) -> &'static [Flag] {
-        match self {
-            Self::Help
-            | Self::Exit
-            | Self::LogoutHsm
-            | Self::LoginStatus
-            | Self::ListAttributes => const { &[] },
-            Self::LoginHsm => const { &[v("-u"), v("-s"), v("-p")] },
-            Self::AesWrapUnwrap => const { &[v("-m"), v("-f"), v("-w"), v("-i"), v("-out")] },
-            Self::DeleteKey => const { &[v("-k")] },
-            Self::ExSymKey => const { &[v("-k"), v("-w"), v("-out"), v("-m")] },
-            Self::FindKey => {
-                const { &[v("-c"), v("-t"), v("-l"), v("-id"), v("-sess"), v("-kcv")] }
-            }
-            Self::GenSymKey => {
-                const { &[v("-t"), v("-s"), v("-l"), v("-id"), s("-nex"), s("-sess")] }
-            }
-            Self::GetAttribute => const { &[v("-o"), v("-a"), v("-out")] },
-            Self::ImSymKey => const { &[v("-f"), v("-w"), v("-t"), v("-l"), v("-id"), s("-sess")] },
-            Self::SetAttribute => const { &[v("-o"), v("-a"), v("-v")] },
-            Self::ShareKey => const { &[v("-k"), v("-u"), v("-m")] },
-            Self::UnWrapKey => {
-                const {
-                    &[
-                        v("-f"),
-                        v("-w"),
-                        v("-m"),
-                        s("-noheader"),
-                        v("-l"),
-                        v("-kc"),
-                        v("-kt"),
-                        v("-id"),
-                        v("-i"),
-                        s("-nex"),
-                        s("-sess"),
-                    ]
-                }
-            }
-            Self::WrapKey => {
-                const {
-                    &[
-                        v("-k"),
-                        v("-w"),
-                        v("-out"),
-                        v("-m"),
-                        s("-noheader"),
-                        v("-i"),
-                    ]
-                }
-            }
-        }
-    }
-
-    /// The flag names the command takes (for tab completion).
-    pub fn flag_names(self) -> impl Iterator<Item = &'static str> {
-        self.flags().iter().map(|f| f.name)
-    }
-}
 
 /// What `getAttribute -a` selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -605,8 +345,8 @@ impl Command {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+fn hex(bytes: &[u8]) -> String {
+    crate::encoding::encode_hex(bytes)
 }
 
 /// The flags of one command line, checked against the command's grammar.
@@ -616,11 +356,11 @@ struct Args {
 }
 
 impl Args {
-    fn parse(command: CommandName, words: &[String]) -> Result<Self, ConsoleError> {
+    fn parse(command: CommandName, words: &[String]) -> Result<Self, KmuError> {
         let mut values = BTreeMap::new();
         let mut rest = words.iter();
         while let Some(word) = rest.next() {
-            let Some(flag) = command.flags().iter().find(|f| f.name == word) else {
+            let Some(flag) = command.spec().flags.iter().find(|f| f.name == word) else {
                 return Err(usage(command, format!("unknown argument \"{word}\"")));
             };
             let value = if flag.takes_value {
@@ -631,10 +371,12 @@ impl Args {
             } else {
                 None
             };
-            if matches!(flag.name, "-l" | "-id") && value.as_ref().is_some_and(|v| v.len() > 255) {
+            if matches!(flag.name, "-l" | "-id")
+                && value.as_ref().is_some_and(|v| v.len() > MAX_LABEL_LEN)
+            {
                 return Err(usage(
                     command,
-                    format!("{} is at most 255 bytes", flag.name),
+                    format!("{} is at most {MAX_LABEL_LEN} bytes", flag.name),
                 ));
             }
             if values.insert(flag.name, value).is_some() {
@@ -652,12 +394,12 @@ impl Args {
         self.values.get(flag).and_then(|v| v.as_deref())
     }
 
-    fn req(&self, flag: &str) -> Result<&str, ConsoleError> {
+    fn req(&self, flag: &str) -> Result<&str, KmuError> {
         self.opt(flag)
             .ok_or_else(|| usage(self.command, format!("missing mandatory argument {flag}")))
     }
 
-    fn number(&self, flag: &str, text: &str) -> Result<u32, ConsoleError> {
+    fn number(&self, flag: &str, text: &str) -> Result<u32, KmuError> {
         if !text.is_empty()
             && text.bytes().all(|b| b.is_ascii_digit())
             && let Ok(n) = text.parse::<u32>()
@@ -670,16 +412,16 @@ impl Args {
         ))
     }
 
-    fn req_number(&self, flag: &str) -> Result<u32, ConsoleError> {
+    fn req_number(&self, flag: &str) -> Result<u32, KmuError> {
         let text = self.req(flag)?;
         self.number(flag, text)
     }
 
-    fn opt_number(&self, flag: &str) -> Result<Option<u32>, ConsoleError> {
+    fn opt_number(&self, flag: &str) -> Result<Option<u32>, KmuError> {
         self.opt(flag).map(|t| self.number(flag, t)).transpose()
     }
 
-    fn handle(&self, flag: &str) -> Result<KeyHandle, ConsoleError> {
+    fn handle(&self, flag: &str) -> Result<KeyHandle, KmuError> {
         let text = self.req(flag)?;
         text.parse::<KeyHandle>().map_err(|_| {
             usage(
@@ -689,7 +431,7 @@ impl Args {
         })
     }
 
-    fn bit(&self, flag: &str) -> Result<bool, ConsoleError> {
+    fn bit(&self, flag: &str) -> Result<bool, KmuError> {
         match self.req(flag)? {
             "1" => Ok(true),
             "0" => Ok(false),
@@ -700,18 +442,18 @@ impl Args {
         }
     }
 
-    fn mechanism(&self, flag: &str, text: &str) -> Result<Mechanism, ConsoleError> {
+    fn mechanism(&self, flag: &str, text: &str) -> Result<Mechanism, KmuError> {
         let n = self.number(flag, text)?;
         u8::try_from(n)
             .ok()
             .and_then(Mechanism::from_kmu_number)
-            .ok_or(ConsoleError::Refused {
+            .ok_or(KmuError::Refused {
                 command: self.command,
-                error: Box::new(ConsoleError::UnsupportedMechanism(n)),
+                error: Box::new(KmuError::UnsupportedMechanism(n)),
             })
     }
 
-    fn iv(&self) -> Result<Option<Iv>, ConsoleError> {
+    fn iv(&self) -> Result<Option<Iv>, KmuError> {
         match self.opt("-i") {
             None => Ok(None),
             Some(text) => {
@@ -723,24 +465,24 @@ impl Args {
         }
     }
 
-    fn key_type(&self, flag: &str, n: u32) -> Result<KeyType, ConsoleError> {
+    fn key_type(&self, flag: &str, n: u32) -> Result<KeyType, KmuError> {
         KeyType::from_number(n)
             .ok_or_else(|| usage(self.command, format!("{flag}: {n} is not a key type")))
     }
 }
 
-fn usage(command: CommandName, detail: String) -> ConsoleError {
-    ConsoleError::Usage { command, detail }
+fn usage(command: CommandName, detail: String) -> KmuError {
+    KmuError::Usage { command, detail }
 }
 
 /// Parses one console line. An empty (or all-blank) line gives `Ok(None)`.
-pub fn parse_line(line: &str) -> Result<Option<Command>, ConsoleError> {
-    let words = split_words(line).map_err(ConsoleError::Lex)?;
+pub fn parse_line(line: &str) -> Result<Option<Command>, KmuError> {
+    let words = split_words(line).map_err(KmuError::Lex)?;
     let Some((first, rest)) = words.split_first() else {
         return Ok(None);
     };
     let Some(name) = CommandName::from_name(first) else {
-        return Err(ConsoleError::UnknownCommand(first.clone()));
+        return Err(KmuError::UnknownCommand(first.clone()));
     };
     if rest.iter().any(|w| w == "-h") {
         return Ok(Some(Command::Help(HelpTopic::Command(name))));
@@ -748,7 +490,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, ConsoleError> {
     parse_command(name, rest).map(Some)
 }
 
-fn parse_command(name: CommandName, rest: &[String]) -> Result<Command, ConsoleError> {
+fn parse_command(name: CommandName, rest: &[String]) -> Result<Command, KmuError> {
     if name == CommandName::Help {
         return match rest {
             [] => Ok(Command::Help(HelpTopic::Commands)),
@@ -769,9 +511,9 @@ fn parse_command(name: CommandName, rest: &[String]) -> Result<Command, ConsoleE
         CommandName::LoginHsm => {
             let kind = a.req("-u")?;
             let user = a.req("-s")?.to_owned();
-            let user_type = UserType::from_kmu_name(kind).ok_or(ConsoleError::Refused {
+            let user_type = UserType::from_kmu_name(kind).ok_or(KmuError::Refused {
                 command: name,
-                error: Box::new(ConsoleError::InvalidUserType),
+                error: Box::new(KmuError::InvalidUserType),
             })?;
             Command::LoginHsm { user_type, user }
         }

@@ -1,13 +1,37 @@
 //! The audit log: every command appends one entry, success or not.
 //!
-//! An entry holds the command in canonical form ([`super::Command::audit_text`]),
-//! never the line as typed: a password after `-p` is dropped at parse time,
-//! and a line that does not parse is recorded only by its command name (or
-//! as `<unknown command>`), so a key pasted at the prompt by mistake never
-//! lands here. No command carries key bytes.
+//! An entry holds the command in canonical form (rebuilt from the parsed
+//! command by its dialect), never the line as typed: a password is dropped
+//! at parse time, and a line that does not parse is recorded only by its
+//! command name (or as `<unknown command>`), so a key pasted at the prompt
+//! by mistake never lands here. No command carries key bytes. Results are
+//! recorded as the HSM's status code in KMU's numbering, whichever dialect
+//! ran the line.
 
-use super::retcode::ReturnCode;
+use crate::kmu::ReturnCode;
 use crate::store::KeyHandle;
+
+/// Which front end asked for an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// A `key_mgmt_util` line (camelCase commands).
+    Kmu,
+    /// A CloudHSM CLI line (`key generate-symmetric …`).
+    CloudHsmCli,
+    /// The page's own controls: the workbench, Reveal, file upload and delete.
+    Page,
+}
+
+impl Dialect {
+    /// A short name for the audit log.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Kmu => "key_mgmt_util",
+            Self::CloudHsmCli => "CloudHSM CLI",
+            Self::Page => "page",
+        }
+    }
+}
 
 /// One audit entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +40,8 @@ pub struct AuditEntry {
     pub sequence: u64,
     /// The user logged in when the command ran (`None` if nobody was).
     pub user: Option<String>,
+    /// The dialect of the line, or the page.
+    pub dialect: Dialect,
     /// The command, canonical and free of secrets.
     pub command: String,
     /// The key handles the command named, created, changed or deleted.
@@ -35,6 +61,7 @@ impl AuditLog {
     pub(crate) fn append(
         &mut self,
         user: Option<String>,
+        dialect: Dialect,
         command: String,
         handles: Vec<KeyHandle>,
         return_code: ReturnCode,
@@ -45,6 +72,7 @@ impl AuditLog {
         self.entries.push(AuditEntry {
             sequence,
             user,
+            dialect,
             command,
             handles,
             return_code,

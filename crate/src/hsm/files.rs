@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use zeroize::Zeroizing;
 
-use super::error::ConsoleError;
+use super::error::HsmErrorKind;
 use crate::access::FileContent;
 
 /// The longest file name accepted.
@@ -144,7 +144,7 @@ impl FileStore {
 
 /// Checks a file name: 1 to 255 bytes, no control characters, no `/` or `\`
 /// (the page has no directories).
-pub fn check_file_name(name: &str) -> Result<(), ConsoleError> {
+pub fn check_file_name(name: &str) -> Result<(), HsmErrorKind> {
     let ok = !name.is_empty()
         && name.len() <= MAX_FILE_NAME
         && !name
@@ -153,7 +153,7 @@ pub fn check_file_name(name: &str) -> Result<(), ConsoleError> {
     if ok {
         Ok(())
     } else {
-        Err(ConsoleError::InvalidFileName(
+        Err(HsmErrorKind::InvalidFileName(
             name.chars().take(64).collect(),
         ))
     }

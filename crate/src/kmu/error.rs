@@ -1,0 +1,82 @@
+//! Why a `key_mgmt_util` line was refused: its own grammar's errors, or the
+//! HSM's refusal of the operation it asked for.
+
+use core::fmt;
+
+use super::lexer::LexError;
+use super::retcode::ReturnCode;
+use super::spec::CommandName;
+use crate::hsm::HsmError;
+
+/// Why a KMU line was refused.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum KmuError {
+    /// The line could not be split into words.
+    Lex(LexError),
+    /// The first word names no command.
+    UnknownCommand(String),
+    /// The arguments do not fit the command's grammar; its usage is printed.
+    Usage {
+        /// The command.
+        command: CommandName,
+        /// What is wrong with the arguments.
+        detail: String,
+    },
+    /// `loginHSM -u` names neither `CO` nor `CU`.
+    InvalidUserType,
+    /// `-m` names a mechanism this HSM does not offer (only 4, 5 and 6).
+    UnsupportedMechanism(u32),
+    /// A refusal found while reading a command's arguments (an unsupported
+    /// `-m`, a user type that is not CO or CU), reported by that command.
+    Refused {
+        /// The command.
+        command: CommandName,
+        /// The refusal.
+        error: Box<KmuError>,
+    },
+    /// The HSM refused the operation.
+    Hsm(HsmError),
+}
+
+impl From<HsmError> for KmuError {
+    fn from(e: HsmError) -> Self {
+        Self::Hsm(e)
+    }
+}
+
+impl KmuError {
+    /// The return code KMU prints for this refusal.
+    pub fn return_code(&self) -> ReturnCode {
+        match self {
+            Self::Lex(_) | Self::UnknownCommand(_) | Self::Usage { .. } => {
+                ReturnCode::InvalidArguments
+            }
+            Self::InvalidUserType => ReturnCode::InvalidUserType,
+            Self::UnsupportedMechanism(_) => ReturnCode::PolicyViolation,
+            Self::Refused { error, .. } => error.return_code(),
+            Self::Hsm(e) => ReturnCode::from(&e.kind),
+        }
+    }
+}
+
+impl fmt::Display for KmuError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Lex(e) => write!(f, "{e}"),
+            Self::UnknownCommand(name) => {
+                write!(f, "\"{name}\" is not a command; type help for the list")
+            }
+            Self::Usage { command, detail } => write!(f, "{}: {detail}", command.name()),
+            Self::InvalidUserType => f.write_str("the user type (-u) must be CO or CU"),
+            Self::UnsupportedMechanism(m) => write!(
+                f,
+                "mechanism {m} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD) or 6 (NIST_AES_WRAP_PAD)"
+            ),
+            Self::Refused { error, .. } => write!(f, "{error}"),
+            Self::Hsm(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl core::error::Error for KmuError {}
