@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use crate::store::KeyHandle;
+use crate::store::{KeyHandle, policy};
 
 /// How the HSM is hosted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -297,13 +297,15 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
                 ),
                 Source::KmuDocs,
             ),
-            Relation::Owner if key.extractable && !key.sensitive => Verdict::new(
-                Yes,
-                format!(
-                    "You own key {h}; it is extractable and not sensitive, so the page may reveal it to you."
-                ),
-                Source::Pkcs11,
-            ),
+            Relation::Owner if policy::may_reveal(true, key.extractable, key.sensitive) => {
+                Verdict::new(
+                    Yes,
+                    format!(
+                        "You own key {h}; it is extractable and not sensitive, so the page may reveal it to you."
+                    ),
+                    Source::Pkcs11,
+                )
+            }
             Relation::Owner if key.extractable => Verdict::new(
                 Possible,
                 format!(

@@ -215,7 +215,7 @@ pub(crate) fn may_show_page_bytes() -> Result<(), String> {
 /// be revealed exactly when it is extractable and not sensitive — the rest
 /// of [`policy::check_reveal`].
 pub(crate) fn may_show_new_key(sensitive: bool, extractable: bool) -> Result<(), String> {
-    if sensitive || !extractable {
+    if !policy::may_reveal(true, extractable, sensitive) {
         Err("the new key is sensitive or non-extractable, and the trace would show it".to_owned())
     } else {
         Ok(())

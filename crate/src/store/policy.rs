@@ -263,8 +263,16 @@ pub fn check_set_attribute(
     }
 }
 
-/// Reading the key's value in the clear (the page's "Reveal"): the owner only,
-/// and never for a sensitive or non-extractable key.
+/// The one rule for reading a key's value in the clear (the page's
+/// "Reveal", and so the step viewer's trace): its owner only, and never for
+/// a sensitive or non-extractable key. [`check_reveal`] enforces it with
+/// precise errors; [`crate::access`] and the step rule ask it.
+pub const fn may_reveal(is_owner: bool, extractable: bool, sensitive: bool) -> bool {
+    is_owner && extractable && !sensitive
+}
+
+/// [`may_reveal`], enforced: the caller must be the key's owner (a crypto
+/// user), and the key extractable and not sensitive.
 pub fn check_reveal(key: &KeyObject, caller: Caller) -> Result<(), PolicyError> {
     check_owner(key, caller, "reveal")?;
     if !key.attributes().extractable {

@@ -7,7 +7,7 @@
 //! The data is random test data, never a user's key.
 #![forbid(unsafe_code)]
 
-use keywrap_core::console::{OsRandom, Session};
+use keywrap_core::hsm::{OsRandom, Session};
 use keywrap_core::{Kek, Mechanism, unwrap, wrap};
 use wasm_bindgen::prelude::*;
 
