@@ -1,11 +1,15 @@
 //! One session, two command dialects: which dialect a line is, the result of
 //! running it ([`Outcome`]), completion, and which words of it are secret.
 //!
-//! Today every line is read as `key_mgmt_util` ([`kmu`]); a second dialect
-//! plugs in here, driving the same [`Session`].
+//! A line whose first word is `key`, `login`, `logout` or `user` (or
+//! `help` about one of them) is CloudHSM CLI ([`cloudhsm_cli`]); every other
+//! line is `key_mgmt_util` ([`kmu`]), whose commands are camelCase (its bare
+//! `help` and `quit` included). Both drive the same [`Session`], so a key
+//! made in one is used in the other.
 
 use std::collections::BTreeSet;
 
+use crate::cloudhsm_cli::{self, CliError};
 use crate::hsm::{CommandSteps, Dialect, Effects, Session};
 use crate::kmu::{self, HandleSpan, KmuError, ReturnCode};
 
@@ -15,12 +19,15 @@ use crate::kmu::{self, HandleSpan, KmuError, ReturnCode};
 pub enum LineError {
     /// A `key_mgmt_util` line.
     Kmu(KmuError),
+    /// A CloudHSM CLI line.
+    CloudHsmCli(CliError),
 }
 
 impl core::fmt::Display for LineError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Kmu(e) => e.fmt(f),
+            Self::CloudHsmCli(e) => e.fmt(f),
         }
     }
 }
@@ -73,12 +80,24 @@ impl Outcome {
     }
 }
 
+/// The dialect a line is written in (a blank line is KMU's).
+pub fn dialect_of(line: &str) -> Dialect {
+    if cloudhsm_cli::is_cli_line(line) {
+        Dialect::CloudHsmCli
+    } else {
+        Dialect::Kmu
+    }
+}
+
 /// `line` as the transcript and the history show it: every secret word
 /// (a password) replaced by `********`, quotes and all. Which words are
 /// secret is decided from the line's command, by its dialect's grammar
-/// ([`kmu::secret_spans`]).
+/// ([`kmu::secret_spans`], [`cloudhsm_cli::secret_spans`]).
 pub fn mask_secrets(line: &str) -> String {
-    let spans = kmu::secret_spans(line);
+    let spans = match dialect_of(line) {
+        Dialect::CloudHsmCli => cloudhsm_cli::secret_spans(line),
+        _ => kmu::secret_spans(line),
+    };
     let mut shown = String::with_capacity(line.len());
     let mut at = 0;
     for span in spans {
@@ -94,7 +113,10 @@ impl Session {
     /// Runs one console line in either dialect: output text plus
     /// structured effects. Always audited, refused or not.
     pub fn run(&mut self, line: &str) -> Outcome {
-        kmu::run(self, line)
+        match dialect_of(line) {
+            Dialect::CloudHsmCli => cloudhsm_cli::run(self, line),
+            _ => kmu::run(self, line),
+        }
     }
 
     /// Completions for the word being typed at the end of `line`, in its
@@ -112,7 +134,15 @@ impl Session {
             }
         };
         let mut out: BTreeSet<String> = BTreeSet::new();
-        kmu::complete(self, done, partial, &mut out);
+        if done.is_empty() {
+            // The first word: either dialect's commands.
+            kmu::complete(self, done, partial, &mut out);
+            cloudhsm_cli::complete(self, done, partial, &mut out);
+        } else if done.first().is_some_and(|w| cloudhsm_cli::is_cli_line(w)) {
+            cloudhsm_cli::complete(self, done, partial, &mut out);
+        } else {
+            kmu::complete(self, done, partial, &mut out);
+        }
         out.into_iter().collect()
     }
 }

@@ -4,8 +4,9 @@
 //! NIST SP 800-38F) with a visible initial value and a step-by-step trace, key
 //! check values and encodings ([`wrap`](mod@wrap), [`kcv`], [`encoding`], [`random`]), and
 //! a virtual HSM ([`store`], [`access`], [`hsm`], with [`Session`] as the
-//! entry point) driven by AWS CloudHSM's `key_mgmt_util` command language
-//! ([`kmu`], through [`Session::run`]).
+//! entry point) driven by two AWS CloudHSM command dialects, one session
+//! for both ([`Session::run`]): `key_mgmt_util` ([`kmu`]) and CloudHSM CLI
+//! ([`cloudhsm_cli`]).
 //!
 //! This crate knows nothing of the browser: it builds and tests natively with a
 //! plain `cargo test`, and the very same code runs inside the page as wasm32.
@@ -26,12 +27,13 @@ pub mod wrap;
 
 // The virtual HSM, who may see what, and its command dialects.
 pub mod access;
+pub mod cloudhsm_cli;
 mod dialect;
 pub mod hsm;
 pub mod kmu;
 pub mod store;
 
-pub use dialect::{LineError, Outcome, mask_secrets};
+pub use dialect::{LineError, Outcome, dialect_of, mask_secrets};
 pub use error::{Direction, Error};
 pub use hsm::Session;
 pub use secret::SecretBytes;

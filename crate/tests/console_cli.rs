@@ -44,3 +44,25 @@ fn strict_fails_on_a_refusal_and_exit_stops() {
     assert_eq!(code, Some(1));
     assert_eq!(out.matches("Command:  findKey").count(), 1);
 }
+
+#[test]
+fn script_mode_runs_both_dialects_with_their_prompts() {
+    let script = "key generate-symmetric aes --label kek --key-length-bytes 32\n\
+                  genSymKey -t 31 -s 16 -l payload\n\
+                  key wrap aes-no-pad --payload-filter key-reference=0x0000000000000007 --wrapping-filter attr.label=kek\n\
+                  logoutHSM\n\
+                  login --username bob --role crypto-user --password hunter2\n";
+    let (out, code) = console(&["--insecure-seed", "1", "--strict"], script);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.starts_with(
+        "aws-cloudhsm > key generate-symmetric aes --label kek --key-length-bytes 32\n{\n  \"error_code\": 0,"
+    ));
+    assert!(out.contains("Command:  genSymKey -t 31 -s 16 -l payload\n"));
+    assert!(out.contains("\"payload_key_reference\": \"0x0000000000000007\""));
+    assert!(
+        out.contains(
+            "aws-cloudhsm > login --username bob --role crypto-user --password ********\n"
+        )
+    );
+    assert!(!out.contains("hunter2"), "the echo shows the password");
+}

@@ -1,6 +1,7 @@
-//! Properties of the console: no line panics, and a refused command leaves
-//! the session (keys and their values, the handle counter, files, login,
-//! tenancy) exactly as it was. Only the audit log grows.
+//! Properties of the console, in both dialects (KMU and CloudHSM CLI lines,
+//! mixed): no line panics, and a refused command leaves the session (keys
+//! and their values, the handle counter, files, login, tenancy) exactly as
+//! it was. Only the audit log grows, and never with a password.
 
 // In tests a failed expectation is a failed test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -110,6 +111,78 @@ fn word() -> impl Strategy<Value = String> {
     .prop_map(str::to_owned)
 }
 
+/// Words of CloudHSM CLI lines.
+fn cli_word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("key"),
+        Just("generate-symmetric"),
+        Just("aes"),
+        Just("generic-secret"),
+        Just("--label"),
+        Just("--key-length-bytes"),
+        Just("--attributes"),
+        Just("extractable=false"),
+        Just("sensitive=false"),
+        Just("wrap-with-trusted=true"),
+        Just("--session"),
+        Just("--share-crypto-users"),
+        Just("list"),
+        Just("--filter"),
+        Just("--verbose"),
+        Just("--max-items"),
+        Just("attr.label=kek"),
+        Just("attr.key-type=aes"),
+        Just("key-reference=0x0000000000000006"),
+        Just("key-reference=0x0000000000000007"),
+        Just("key-reference=0x0000000000000008"),
+        Just("wrap"),
+        Just("unwrap"),
+        Just("aes-no-pad"),
+        Just("aes-zero-pad"),
+        Just("aes-pkcs5-pad"),
+        Just("--payload-filter"),
+        Just("--wrapping-filter"),
+        Just("--path"),
+        Just("--data-path"),
+        Just("--data"),
+        Just("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        Just("--key-type-class"),
+        Just("set-attribute"),
+        Just("--name"),
+        Just("--value"),
+        Just("true"),
+        Just("false"),
+        Just("share"),
+        Just("unshare"),
+        Just("delete"),
+        Just("--username"),
+        Just("--role"),
+        Just("crypto-user"),
+        Just("login"),
+        Just("logout"),
+        Just("user"),
+        Just("--password"),
+        Just(PASSWORD),
+    ]
+    .prop_map(str::to_owned)
+}
+
+/// A CloudHSM CLI login with the password somewhere, right or wrong user.
+fn cli_login_line() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["crypto-user", "admin", "officer"]),
+        prop::sample::select(vec!["alice", "admin", "bob"]),
+        any::<bool>(),
+    )
+        .prop_map(|(role, user, password_first)| {
+            if password_first {
+                format!("login --password {PASSWORD} --username {user} --role {role}")
+            } else {
+                format!("login --username {user} --role {role} --password {PASSWORD}")
+            }
+        })
+}
+
 /// A login with the password in one of two places, right or wrong user.
 fn login_line() -> impl Strategy<Value = String> {
     (
@@ -129,7 +202,12 @@ fn login_line() -> impl Strategy<Value = String> {
 fn command_line() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => prop::collection::vec(word(), 1..12).prop_map(|w| w.join(" ")),
+        3 => (cli_word(), prop::collection::vec(prop_oneof![cli_word(), word()], 0..12))
+            .prop_map(|(first, rest)| format!("key {first} {}", rest.join(" "))),
+        1 => prop::collection::vec(cli_word(), 1..12).prop_map(|w| w.join(" ")),
         1 => login_line(),
+        1 => cli_login_line(),
+        1 => Just("logout".to_owned()),
         1 => "\\PC{0,80}",
     ]
 }
@@ -153,12 +231,15 @@ proptest! {
             // (Elsewhere "-p" can be a plain value, e.g. `findKey -id -p`, and
             // the password word a label; only a login's password must vanish.)
             let words: Vec<&str> = line.split_whitespace().collect();
-            let typed_password = words.first() == Some(&"loginHSM")
-                && words.windows(2).any(|w| w == ["-p", PASSWORD])
-                && words.iter().filter(|w| **w == PASSWORD).count() == 1;
-            if typed_password {
+            let typed_password = (words.first() == Some(&"loginHSM")
+                && words.windows(2).any(|w| w == ["-p", PASSWORD]))
+                || (words.first() == Some(&"login")
+                    && words.windows(2).any(|w| w == ["--password", PASSWORD]));
+            if typed_password && words.iter().filter(|w| **w == PASSWORD).count() == 1 {
                 let last = session.audit_log().last().map(|e| e.command.clone()).unwrap_or_default();
                 prop_assert!(!last.contains(PASSWORD), "the audit holds the password: {}", last);
+                let shown = keywrap_core::mask_secrets(line);
+                prop_assert!(!shown.contains(PASSWORD), "the echo shows the password: {}", shown);
             }
         }
     }

@@ -104,3 +104,13 @@ fn usage_errors() {
 fn login_and_sessions() {
     check("login");
 }
+
+#[test]
+fn cloudhsm_cli_every_command_and_refusal() {
+    check("cloudhsm_cli");
+}
+
+#[test]
+fn mixed_dialect_sessions() {
+    check("mixed");
+}

@@ -235,6 +235,12 @@ pub struct GenerateSpec<'a> {
     pub extractable: bool,
     /// Persistent (true) or gone at logout (false).
     pub token: bool,
+    /// Further attributes asked for (CloudHSM CLI's `--attributes`); they
+    /// may only tighten what the HSM gives a generated key
+    /// ([`rules::generated_override`]).
+    pub attributes: Vec<Attribute>,
+    /// Crypto users to share the new key with.
+    pub share_with: Vec<UserId>,
 }
 
 /// Generates a key inside the HSM from `keys`.
@@ -254,8 +260,11 @@ pub fn generate(
             size: u64::from(spec.size),
         })
     })?;
+    for &user in &spec.share_with {
+        check_share_target(state, caller, user).map_err(&f)?;
+    }
     let value = keys.generate(len).map_err(at(CHECK))?;
-    let attributes = KeyAttributes {
+    let mut attributes = KeyAttributes {
         token: spec.token,
         // CloudHSM's getAttribute shows generated keys as sensitive.
         sensitive: true,
@@ -266,7 +275,28 @@ pub fn generate(
         value_len: spec.size,
         ..KeyAttributes::new_secret(spec.key_type, spec.label, spec.id, value.expose_secret())
     };
-    Ok(created(state, attributes, caller.user, value))
+    for asked in &spec.attributes {
+        rules::generated_override(&mut attributes, asked).map_err(&f)?;
+    }
+    let mut planned = created(state, attributes, caller.user, value);
+    for &user in &spec.share_with {
+        let handle = planned.result;
+        planned = planned.with(Mutation::Share(handle, user, true));
+    }
+    Ok(planned)
+}
+
+/// A key may be shared only with another crypto user of this HSM.
+fn check_share_target(state: &HsmState, caller: Caller, user: UserId) -> Result<(), HsmErrorKind> {
+    let target_ok = state
+        .store
+        .user(user)
+        .is_some_and(|u| u.user_type == UserType::CryptoUser && u.id != caller.user);
+    if target_ok {
+        Ok(())
+    } else {
+        Err(HsmErrorKind::ShareTarget(user))
+    }
 }
 
 fn created(
@@ -735,13 +765,7 @@ pub fn share(state: &HsmState, handle: KeyHandle, user: UserId, on: bool) -> Pla
     let caller = crypto_user(state).map_err(&f)?;
     let key = lookup(state, handle).map_err(&f)?;
     policy::check_owner(key, caller, "share").map_err(at(CHECK))?;
-    let target_ok = state
-        .store
-        .user(user)
-        .is_some_and(|u| u.user_type == UserType::CryptoUser && u.id != caller.user);
-    if !target_ok {
-        return Err(f(HsmErrorKind::ShareTarget(user)));
-    }
+    check_share_target(state, caller, user).map_err(&f)?;
     Ok(Planned::new(()).with(Mutation::Share(handle, user, on)))
 }
 

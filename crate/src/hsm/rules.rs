@@ -2,7 +2,7 @@
 //! type, the label and id length, and which attributes are flags.
 
 use super::error::HsmErrorKind;
-use crate::store::{Attribute, AttributeType, KeyAttributes, KeyType};
+use crate::store::{Attribute, AttributeType, KeyAttributes, KeyType, PolicyError};
 
 /// The largest generic secret KMU generates, in bytes.
 pub const MAX_GENERIC_SECRET: u32 = 3584;
@@ -115,4 +115,44 @@ pub fn attribute_from_text(
         }
         other => Ok(current.get(other)),
     }
+}
+
+/// Applies one attribute a generation asks for beyond the defaults: label,
+/// id and the usage flags as asked; EXTRACTABLE only off (and then
+/// NEVER_EXTRACTABLE on), SENSITIVE only on, WRAP_WITH_TRUSTED as asked;
+/// TRUSTED is the crypto officer's, and the rest the HSM sets.
+pub fn generated_override(a: &mut KeyAttributes, asked: &Attribute) -> Result<(), HsmErrorKind> {
+    match asked {
+        Attribute::Label(l) => {
+            check_label(AttributeType::Label, l)?;
+            a.label.clone_from(l);
+        }
+        Attribute::Id(i) => {
+            check_label(AttributeType::Id, i)?;
+            a.id.clone_from(i);
+        }
+        Attribute::Encrypt(on) => a.encrypt = *on,
+        Attribute::Decrypt(on) => a.decrypt = *on,
+        Attribute::Wrap(on) => a.wrap = *on,
+        Attribute::Unwrap(on) => a.unwrap = *on,
+        Attribute::Token(on) => a.token = *on && a.token,
+        Attribute::WrapWithTrusted(on) => a.wrap_with_trusted = *on,
+        Attribute::Extractable(false) => {
+            a.extractable = false;
+            a.never_extractable = true;
+        }
+        Attribute::Extractable(true) => {}
+        Attribute::Sensitive(true) => a.sensitive = true,
+        Attribute::Sensitive(false) => {
+            return Err(HsmErrorKind::AttributeValue {
+                detail: "a key generated in this HSM is always sensitive (OBJ_ATTR_SENSITIVE = 1)"
+                    .to_owned(),
+            });
+        }
+        Attribute::Trusted(_) => {
+            return Err(PolicyError::OnlyCryptoOfficer(AttributeType::Trusted).into());
+        }
+        other => return Err(PolicyError::ReadOnly(other.attribute_type()).into()),
+    }
+    Ok(())
 }

@@ -162,6 +162,8 @@ pub(crate) fn plan(
                 id: id.as_deref().unwrap_or_default(),
                 extractable: !nex,
                 token: !sess,
+                attributes: Vec::new(),
+                share_with: Vec::new(),
             };
             let handle;
             (ran, handle) = Ran::from_plan(

@@ -1,13 +1,15 @@
-//! `keywrap console`: the virtual HSM's `key_mgmt_util` console on standard
-//! input — a line-editing REPL (rustyline) on a terminal; script mode
-//! otherwise, echoing each `Command:` line as KMU does, so transcripts can
-//! be produced and tested without a browser.
+//! `keywrap console`: the virtual HSM's console on standard input, in both
+//! dialects (`key_mgmt_util` and CloudHSM CLI) — a line-editing REPL
+//! (rustyline) on a terminal; script mode otherwise, echoing each line
+//! after its dialect's prompt (`Command:` for KMU, `aws-cloudhsm >` for
+//! CloudHSM CLI), passwords masked, so transcripts can be produced and
+//! tested without a browser.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use keywrap_core::hsm::{InsecureSeededKeys, Session};
+use keywrap_core::hsm::{Dialect, InsecureSeededKeys, Session};
 
 /// Options of `keywrap console`.
 #[derive(Args)]
@@ -47,14 +49,20 @@ pub fn run(args: &ConsoleArgs) -> io::Result<ExitCode> {
     })
 }
 
-/// Reads lines from a pipe or file, echoing each as `Command:  <line>`.
+/// Reads lines from a pipe or file, echoing each as `Command:  <line>`
+/// (KMU) or `aws-cloudhsm > <line>` (CloudHSM CLI), as each tool's prompt
+/// shows it.
 fn script(session: &mut Session) -> io::Result<usize> {
     let stdin = io::stdin();
     let mut out = io::stdout().lock();
     let mut refused = 0;
     for line in stdin.lock().lines() {
         let line = line?;
-        writeln!(out, "Command:  {line}")?;
+        let shown = keywrap_core::mask_secrets(&line);
+        match keywrap_core::dialect_of(&line) {
+            Dialect::CloudHsmCli => writeln!(out, "aws-cloudhsm > {shown}")?,
+            _ => writeln!(out, "Command:  {shown}")?,
+        }
         let outcome = session.run(&line);
         out.write_all(outcome.output.as_bytes())?;
         writeln!(out)?;
@@ -110,7 +118,7 @@ fn interactive(session: &mut Session) -> io::Result<usize> {
             .map_err(io::Error::other)?;
     editor.set_helper(Some(ConsoleHelper { session }));
     println!(
-        "Keywrap Console {} — virtual HSM, key_mgmt_util commands. Type help; exit to leave; Tab completes.",
+        "Keywrap Console {} — virtual HSM, key_mgmt_util and CloudHSM CLI commands. Type help or help key; exit to leave; Tab completes.",
         keywrap_core::VERSION
     );
     let mut refused = 0;
