@@ -89,6 +89,15 @@ pub fn dialect_of(line: &str) -> Dialect {
     }
 }
 
+/// The prompt each tool shows before a line of its dialect, for echoing
+/// it: KMU's `Command:  `, CloudHSM CLI's `aws-cloudhsm > `.
+pub fn prompt_of(line: &str) -> &'static str {
+    match dialect_of(line) {
+        Dialect::CloudHsmCli => "aws-cloudhsm > ",
+        _ => "Command:  ",
+    }
+}
+
 /// `line` as the transcript and the history show it: every secret word
 /// (a password) replaced by `********`, quotes and all. Which words are
 /// secret is decided from the line's command, by its dialect's grammar

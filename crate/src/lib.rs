@@ -33,7 +33,7 @@ pub mod hsm;
 pub mod kmu;
 pub mod store;
 
-pub use dialect::{LineError, Outcome, dialect_of, mask_secrets};
+pub use dialect::{LineError, Outcome, dialect_of, mask_secrets, prompt_of};
 pub use error::{Direction, Error};
 pub use hsm::Session;
 pub use secret::SecretBytes;

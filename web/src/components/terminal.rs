@@ -136,8 +136,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <button type="button" class="small" onclick={on_clear}>{ "Clear transcript" }</button>
             </div>
             <p class="hint">
-                { "AWS CloudHSM key_mgmt_util commands, run by the virtual HSM in this tab. Try " }
-                <code>{ "genSymKey -t 31 -s 32 -l kek" }</code>{ ", " }<code>{ "help" }</code>
+                { "AWS CloudHSM key_mgmt_util and CloudHSM CLI commands, run by the virtual HSM in this tab. Try " }
+                <code>{ "genSymKey -t 31 -s 32 -l kek" }</code>{ ", " }<code>{ "key list" }</code>{ ", " }<code>{ "help" }</code>{ ", " }<code>{ "help key" }</code>
                 { " or " }<code>{ "help mechanisms" }</code>
                 { ". ↑/↓ history · Tab completes · Ctrl+L clears · handles are buttons." }
             </p>
@@ -147,7 +147,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     <div key={entry.id} class={classes!("entry", if entry.success { "ok" } else { "refused" })}>
                         <div class="echo">
                             <span class="sr-mark" aria-hidden="true">{ if entry.success { "✔ " } else { "✖ " } }</span>
-                            { "Command:  " }{ &entry.command }
+                            { keywrap_core::prompt_of(&entry.command) }{ &entry.command }
                         </div>
                         { render_output(entry, &props.dispatch) }
                     </div>

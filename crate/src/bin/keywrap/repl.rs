@@ -9,7 +9,7 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use keywrap_core::hsm::{Dialect, InsecureSeededKeys, Session};
+use keywrap_core::hsm::{InsecureSeededKeys, Session};
 
 /// Options of `keywrap console`.
 #[derive(Args)]
@@ -58,11 +58,8 @@ fn script(session: &mut Session) -> io::Result<usize> {
     let mut refused = 0;
     for line in stdin.lock().lines() {
         let line = line?;
-        let shown = keywrap_core::mask_secrets(&line);
-        match keywrap_core::dialect_of(&line) {
-            Dialect::CloudHsmCli => writeln!(out, "aws-cloudhsm > {shown}")?,
-            _ => writeln!(out, "Command:  {shown}")?,
-        }
+        let prompt = keywrap_core::prompt_of(&line);
+        writeln!(out, "{prompt}{}", keywrap_core::mask_secrets(&line))?;
         let outcome = session.run(&line);
         out.write_all(outcome.output.as_bytes())?;
         writeln!(out)?;
