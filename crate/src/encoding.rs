@@ -223,11 +223,8 @@ fn decode_base64(text: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
         Zeroizing::new(text.bytes().filter(|b| !b.is_ascii_whitespace()).collect());
     let padded = compact.contains(&b'=');
     if padded {
-        let body_end = compact
-            .iter()
-            .position(|&b| b == b'=')
-            .unwrap_or(compact.len());
-        if compact[body_end..].iter().any(|&b| b != b'=') {
+        let mut padding = compact.iter().skip_while(|&&b| b != b'=');
+        if padding.any(|&b| b != b'=') {
             return Err(Error::InvalidBase64 {
                 detail: "'=' padding may only appear at the end",
             });

@@ -98,7 +98,8 @@ pub fn key_check_value(key: &[u8], method: KcvMethod) -> Result<[u8; 3], Error> 
             block = tag;
         }
     }
-    let kcv = [block[0], block[1], block[2]];
+    let [a, b, c, ..] = block;
+    let kcv = [a, b, c];
     block.zeroize();
     Ok(kcv)
 }

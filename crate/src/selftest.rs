@@ -125,8 +125,9 @@ pub fn self_test() -> SelfTest {
 fn agrees_with_aes_kw() -> bool {
     let mut all = true;
     for kek_len in [16usize, 24, 32] {
-        let kek_bytes: Vec<u8> = (0..kek_len)
-            .map(|i| (i as u8).wrapping_mul(37) ^ 0x5c)
+        let kek_bytes: Vec<u8> = (0..=u8::MAX)
+            .take(kek_len)
+            .map(|i| i.wrapping_mul(37) ^ 0x5c)
             .collect();
         let Ok(kek) = Kek::new(&kek_bytes) else {
             return false;
@@ -136,8 +137,9 @@ fn agrees_with_aes_kw() -> bool {
             (Mechanism::Kwp, &[1usize, 7, 8, 9, 20, 33][..]),
         ] {
             for &len in lengths {
-                let data: Vec<u8> = (0..len)
-                    .map(|i| (i as u8).wrapping_mul(91) ^ 0xa3)
+                let data: Vec<u8> = (0..=u8::MAX)
+                    .take(len)
+                    .map(|i| i.wrapping_mul(91) ^ 0xa3)
                     .collect();
                 let ours = wrap(&kek, mechanism, None, &data);
                 let theirs = reference::wrap(&kek_bytes, mechanism, &data);

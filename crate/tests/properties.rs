@@ -197,7 +197,7 @@ proptest! {
         seed in any::<u8>(),
     ) {
         let len = if m == Mechanism::Kw { (len / 8).max(2) * 8 } else { len };
-        let data: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
+        let data: Vec<u8> = (0..=u8::MAX).cycle().take(len).map(|i| i.wrapping_mul(31) ^ seed).collect();
         let k = new_kek(&kek);
         let ours = wrap(&k, m, None, &data).ok();
         let theirs = aes_kw_wrap(&kek, m, &data);

@@ -5,7 +5,7 @@
 // Test code: a step that cannot be taken should fail the test. Clippy's
 // allow-unwrap-in-tests does not reach closures inside `wasm_bindgen_test`
 // async functions, so it is said here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 #[cfg(test)]
 #[path = "support/mod.rs"]

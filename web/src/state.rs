@@ -1245,7 +1245,7 @@ fn common_prefix(words: &[String]) -> String {
         return String::new();
     };
     let mut end = first.len();
-    for w in &words[1..] {
+    for w in words.iter().skip(1) {
         end = first
             .char_indices()
             .zip(w.chars())

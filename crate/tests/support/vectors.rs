@@ -184,7 +184,7 @@ pub fn check_wycheproof(json: &str, mechanism: Mechanism) -> Report {
             }
         }
     }
-    if r.valid + r.invalid + r.acceptable != expected as usize || expected == 0 {
+    if u64::try_from(r.valid + r.invalid + r.acceptable).ok() != Some(expected) || expected == 0 {
         r.fail(format!(
             "{mechanism:?}: checked {} tests, the file declares {expected}",
             r.valid + r.invalid + r.acceptable

@@ -21,7 +21,7 @@ pub fn App() -> Html {
 
     // Downloads read the file's bytes from the session at click time.
     let on_download_file = {
-        let session = state.session.clone();
+        let session = Rc::clone(&state.session);
         let dispatch = dispatch.clone();
         Callback::from(move |name: String| {
             let result = match session.try_borrow() {
@@ -77,7 +77,7 @@ pub fn App() -> Html {
                     user_name={state.session.try_borrow().ok().and_then(|s| s.current_user().map(|u| u.name.clone()))}
                     dispatch={dispatch.clone()} />
                 <KeyTable
-                    keys={keys.clone()}
+                    keys={Rc::clone(&keys)}
                     actor_view={actor_view.clone()}
                     view_as={state.view_as}
                     {tenancy}
@@ -89,7 +89,7 @@ pub fn App() -> Html {
                     dispatch={dispatch.clone()} />
                 <Workbench
                     form={state.workbench.clone()}
-                    keys={keys.clone()}
+                    keys={Rc::clone(&keys)}
                     wrap_result={state.wrap_result.clone()}
                     unwrap_result={state.unwrap_result.clone()}
                     dispatch={dispatch.clone()} />

@@ -45,7 +45,7 @@ impl Drop for Watch {
 fn watch_network(dispatch: Dispatch) -> Watch {
     let counts = Rc::new(Cell::new(NetworkCount::default()));
     let report = {
-        let counts = counts.clone();
+        let counts = Rc::clone(&counts);
         move |update: &dyn Fn(&mut NetworkCount)| {
             let mut c = counts.get();
             update(&mut c);
@@ -56,7 +56,7 @@ fn watch_network(dispatch: Dispatch) -> Watch {
     let report = Rc::new(report);
 
     let callback = {
-        let report = report.clone();
+        let report = Rc::clone(&report);
         Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(
             move |list: web_sys::PerformanceObserverEntryList| {
                 let n = list.get_entries().length();
@@ -75,7 +75,7 @@ fn watch_network(dispatch: Dispatch) -> Watch {
     let violations = web_sys::window()
         .and_then(|w| w.document())
         .map(|document| {
-            let report = report.clone();
+            let report = Rc::clone(&report);
             gloo::events::EventListener::new(&document, "securitypolicyviolation", move |_| {
                 report(&|c| c.blocked = c.blocked.saturating_add(1));
             })

@@ -236,7 +236,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     };
     let on_upload = {
         let d = d.clone();
-        let reader = reader.clone();
+        let reader = Rc::clone(&reader);
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(file) = crate::browser::chosen_file(&input) else {
@@ -308,7 +308,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             };
             let on_download = {
                 let d = d.clone();
-                let bytes = out.wrapped.clone();
+                let bytes = Rc::clone(&out.wrapped);
                 let name = if form.file_name.trim().is_empty() {
                     crate::state::DEFAULT_FILE_NAME.to_owned()
                 } else {
