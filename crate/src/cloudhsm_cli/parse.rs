@@ -142,16 +142,12 @@ impl CliLine {
 
     /// A decimal number.
     pub fn number(&self, flag: &str, text: &str) -> Result<u32, CliError> {
-        if !text.is_empty()
-            && text.bytes().all(|b| b.is_ascii_digit())
-            && let Ok(n) = text.parse::<u32>()
-        {
-            return Ok(n);
-        }
-        Err(usage(
-            self.command,
-            format!("{flag} takes a decimal number, not \"{text}\""),
-        ))
+        crate::kmu::lexer::decimal(text).ok_or_else(|| {
+            usage(
+                self.command,
+                format!("{flag} takes a decimal number, not \"{text}\""),
+            )
+        })
     }
 
     /// The line as the audit log records it: canonical, without the password

@@ -400,16 +400,12 @@ impl Args {
     }
 
     fn number(&self, flag: &str, text: &str) -> Result<u32, KmuError> {
-        if !text.is_empty()
-            && text.bytes().all(|b| b.is_ascii_digit())
-            && let Ok(n) = text.parse::<u32>()
-        {
-            return Ok(n);
-        }
-        Err(usage(
-            self.command,
-            format!("{flag} takes a decimal number, not \"{text}\""),
-        ))
+        crate::kmu::lexer::decimal(text).ok_or_else(|| {
+            usage(
+                self.command,
+                format!("{flag} takes a decimal number, not \"{text}\""),
+            )
+        })
     }
 
     fn req_number(&self, flag: &str) -> Result<u32, KmuError> {

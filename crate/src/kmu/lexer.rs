@@ -38,6 +38,15 @@ impl fmt::Display for LexError {
 
 impl core::error::Error for LexError {}
 
+/// A decimal number as both dialects read one: ASCII digits only (no sign,
+/// no spaces), within `u32`.
+pub fn decimal(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// One word of a line and where it was typed (quotes included), so a
 /// secret word can be masked in the echo without guessing where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
