@@ -20,8 +20,8 @@ while IFS= read -r f; do
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
   printf '%-48s %10d %10d %10d\n' "${f#"$dir"/}" "$raw" "$gz" "$br"
 done < <(find "$dir" -type f | sort)
-awk -v r="$total_raw" -v g="$total_gz" 'BEGIN { printf "dist/ total: %d bytes raw, %d bytes gzip (%.1f KB gzip)\n", r, g, g / 1000 }'
-awk -v b="$total_br" 'BEGIN { printf "dist/ total: %d bytes brotli (%.1f KB brotli)\n", b, b / 1000 }'
+awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN {
+  printf "dist/ total: %d bytes raw, %d bytes gzip (%.1f KB gzip), %d bytes brotli (%.1f KB brotli)\n", r, g, g / 1000, b, b / 1000 }'
 if [ -n "$budget" ] && [ "$total_gz" -gt "$budget" ]; then
   echo "size_report: $dir is $total_gz bytes gzip, over the budget of $budget" >&2
   exit 1

@@ -198,4 +198,29 @@ pub fn kwp_sliced_bench(
     Ok(vec![total, f64::from(slices), longest])
 }
 
+/// The page's AES itself, for reading the other figures: `iterations` AES-256
+/// encryptions of one block at a time (the chain one key's W is), then of
+/// four blocks per call (what `wrap_many` gives the bitsliced software AES).
+/// Returns `[ns_per_block_single, ns_per_block_in_fours]`.
+#[wasm_bindgen]
+pub fn aes_block_bench(iterations: u32) -> Result<Vec<f64>, JsError> {
+    use aes::cipher::{BlockCipherEncrypt, KeyInit};
+    let cipher =
+        aes::Aes256::new_from_slice(&[0x42; 32]).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut block = aes::Block::default();
+    let start = now_ms()?;
+    for _ in 0..iterations {
+        cipher.encrypt_block(&mut block);
+    }
+    let mid = now_ms()?;
+    let mut four = [aes::Block::default(); 4];
+    for _ in 0..iterations / 4 {
+        cipher.encrypt_blocks(&mut four);
+    }
+    let end = now_ms()?;
+    std::hint::black_box((block, four));
+    let n = f64::from(iterations.max(1));
+    Ok(vec![(mid - start) * 1e6 / n, (end - mid) * 1e6 / n])
+}
+
 fn main() {}
