@@ -128,7 +128,7 @@ pub use batch::{unwrap_many, wrap_many};
 pub use iv::Iv;
 pub use kek::Kek;
 pub use mechanism::{Mechanism, MechanismNames};
-pub use sliced::{Progress, UnwrapJob, WrapJob};
+pub use sliced::{PAGE_SLICE_STEPS, PAGE_SLICED_ABOVE_BYTES, Progress, UnwrapJob, WrapJob};
 pub use trace::{UnwrapTrace, WrapTrace, trace_unwrap, trace_wrap};
 
 /// The size of a semiblock (half an AES block) in bytes.

@@ -36,6 +36,17 @@ use super::{
 };
 use crate::{Error, SecretBytes};
 
+/// Steps a page should run per animation frame: 32,768 AES blocks, measured
+/// at about 20–40 ms in headless Chromium on a shared 2-core machine
+/// (`scripts/bench.sh browser`, "KWP 1 MiB in slices"), so the page keeps
+/// answering while a large key is wrapped.
+pub const PAGE_SLICE_STEPS: usize = 32_768;
+
+/// Key data (or wrapped data) above which a page should use a sliced job
+/// and show progress instead of one [`wrap()`](super::wrap()) call: 128 KiB
+/// is 98,304 steps of W, about 100 ms of software AES in the page.
+pub const PAGE_SLICED_ABOVE_BYTES: usize = 128 * 1024;
+
 /// Where a sliced job stands after [`WrapJob::run`] or [`UnwrapJob::run`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress {
