@@ -45,7 +45,7 @@ logged e2e node --test --test-reporter=spec tests/e2e/
 step "size of dist/"
 bash scripts/size_report.sh dist | tee "$LOGS/size.log"
 # The one deterministic size check: the page a user downloads stays small.
-bash scripts/size_report.sh --budget 250000 dist >/dev/null
+bash scripts/size_report.sh --budget 260000 dist >/dev/null
 
 printf '\n== summary\n'
 # Each runner's own count, then one closing line over all of them.

@@ -11,12 +11,21 @@
 //! Both sides do the same work per call: the KEK is expanded once, outside
 //! the loop, and each call allocates its output (`aes-kw` writes into a
 //! fresh `Vec`, as a caller would).
+//!
+//! A second table (group `batch/aes-256/10000`) wraps and unwraps 10,000
+//! 256-bit keys: `wrap_many` (keys interleaved through the cipher's parallel
+//! blocks) beside `wrap` one by one and beside `aes-kw` one by one. On an
+//! x86_64 machine with AES-NI (`aes::hardware_accelerated()`, printed), the
+//! `aes-kw` row is the ceiling the page cannot have: hardware AES, which
+//! wasm32 has no access to; the browser benchmark measures the page's
+//! software AES (`scripts/bench.sh browser`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use aes_kw::cipher::KeyInit;
 use criterion::{BenchmarkId, Criterion, Throughput};
+use keywrap_core::wrap::{unwrap_many, wrap_many};
 use keywrap_core::{Kek, Mechanism, unwrap, wrap};
 
 const SIZES: [usize; 5] = [16, 32, 64, 4096, 1 << 20];
@@ -243,17 +252,158 @@ fn print_ratios(cases: &[Case]) {
     );
 }
 
+/// 10,000 keys of 32 bytes under one AES-256 KEK, and their wrapped blobs.
+struct Batch {
+    ours: Kek,
+    theirs: Theirs,
+    keys: Vec<[u8; 32]>,
+    blobs: Vec<Vec<u8>>,
+}
+
+const BATCH_KEYS: usize = 10_000;
+
+fn batch() -> Option<Batch> {
+    let kek: Vec<u8> = (0u8..32).map(|i| i ^ 0xa5).collect();
+    let ours = Kek::new(&kek).ok()?;
+    let theirs = Theirs::new(&kek)?;
+    let keys: Vec<[u8; 32]> = (0u32..)
+        .take(BATCH_KEYS)
+        .map(|k| {
+            let mut key = [0u8; 32];
+            for (b, x) in key.iter_mut().zip(k.to_le_bytes().iter().cycle()) {
+                *b = *x;
+            }
+            key
+        })
+        .collect();
+    let blobs: Vec<Vec<u8>> = wrap_many(&ours, Mechanism::Kw, None, &keys)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let same = keys.iter().zip(&blobs).all(|(k, b)| theirs.wrap(k) == *b);
+    if !same {
+        eprintln!("bench setup: wrap_many and aes-kw disagree");
+    }
+    Some(Batch {
+        ours,
+        theirs,
+        keys,
+        blobs,
+    })
+}
+
+fn batch_wrap_many(b: &Batch) -> usize {
+    wrap_many(&b.ours, Mechanism::Kw, None, black_box(&b.keys)).len()
+}
+
+fn batch_wrap_one_by_one(b: &Batch) -> usize {
+    b.keys
+        .iter()
+        .map(|k| wrap(&b.ours, Mechanism::Kw, None, black_box(k)).map_or(0, |v| v.len()))
+        .sum()
+}
+
+fn batch_aes_kw_one_by_one(b: &Batch) -> usize {
+    b.keys
+        .iter()
+        .map(|k| b.theirs.wrap(black_box(k)).len())
+        .sum()
+}
+
+fn batch_unwrap_many(b: &Batch) -> usize {
+    unwrap_many(&b.ours, Mechanism::Kw, None, black_box(&b.blobs)).len()
+}
+
+fn batch_unwrap_one_by_one(b: &Batch) -> usize {
+    b.blobs
+        .iter()
+        .map(|c| unwrap(&b.ours, Mechanism::Kw, None, black_box(c)).map_or(0, |k| k.len()))
+        .sum()
+}
+
+fn batch_aes_kw_unwrap_one_by_one(b: &Batch) -> usize {
+    b.blobs
+        .iter()
+        .map(|c| b.theirs.unwrap(black_box(c)).len())
+        .sum()
+}
+
+type BatchOp = fn(&Batch) -> usize;
+
+const BATCH_OPS: [(&str, BatchOp); 6] = [
+    ("wrap_many", batch_wrap_many),
+    ("wrap one by one", batch_wrap_one_by_one),
+    ("aes-kw wrap one by one", batch_aes_kw_one_by_one),
+    ("unwrap_many", batch_unwrap_many),
+    ("unwrap one by one", batch_unwrap_one_by_one),
+    ("aes-kw unwrap one by one", batch_aes_kw_unwrap_one_by_one),
+];
+
+fn criterion_batch(crit: &mut Criterion, b: &Batch) {
+    let mut group = crit.benchmark_group(format!("batch/aes-256/{BATCH_KEYS}"));
+    group.throughput(Throughput::Elements(BATCH_KEYS as u64));
+    group.sample_size(10);
+    for (name, op) in BATCH_OPS {
+        group.bench_function(BenchmarkId::from_parameter(name), |bench| {
+            bench.iter(|| op(b))
+        });
+    }
+    group.finish();
+}
+
+/// Best of `ROUNDS` timings of each batch operation, interleaved, and the
+/// ratios that matter: batch vs one by one, and ours vs the `aes-kw` row.
+fn print_batch(b: &Batch) {
+    let mut best = [f64::INFINITY; BATCH_OPS.len()];
+    for _ in 0..ROUNDS {
+        for ((_, op), slot) in BATCH_OPS.iter().zip(best.iter_mut()) {
+            *slot = slot.min(per_call(1, || op(b)));
+        }
+    }
+    println!();
+    println!(
+        "{BATCH_KEYS} keys of 256 bits under one AES-256 KEK (best of {ROUNDS}; \
+         AES hardware backend in use: {})",
+        aes::hardware_accelerated()
+    );
+    println!("{:<26} {:>12} {:>14}", "operation", "time", "keys/s");
+    for ((name, _), t) in BATCH_OPS.iter().zip(best) {
+        println!(
+            "{:<26} {:>12} {:>14.0}",
+            name,
+            human(t),
+            BATCH_KEYS as f64 * 1e9 / t
+        );
+    }
+    let [wm, w1, wk, um, u1, uk] = best;
+    println!(
+        "wrap_many is {:.2}x wrap one by one, {:.2}x aes-kw one by one; \
+         unwrap_many is {:.2}x unwrap one by one, {:.2}x aes-kw one by one",
+        w1 / wm,
+        wk / wm,
+        u1 / um,
+        uk / um
+    );
+}
+
 fn main() {
     let cases = cases();
+    let batch = batch();
     let mut crit = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
     criterion_benches(&mut crit, &cases);
+    if let Some(b) = &batch {
+        criterion_batch(&mut crit, b);
+    }
     crit.final_summary();
     // Only `cargo bench` passes `--bench`; under `cargo test` Criterion runs
     // each benchmark once as a smoke test, and the table is skipped.
     if std::env::args().any(|a| a == "--bench") {
         print_ratios(&cases);
+        if let Some(b) = &batch {
+            print_batch(b);
+        }
     }
 }

@@ -57,3 +57,65 @@ fn self_test_kcv_and_random_in_the_browser() {
     let b = random::generate_key(32);
     assert!(matches!((&a, &b), (Ok(x), Ok(y)) if x.len() == 32 && !x.ct_eq(y)));
 }
+
+/// The batch wrap interleaves keys through the software AES's parallel
+/// blocks (4 per call on wasm32), a path native tests on an AES-NI machine
+/// do not take: here it must give byte for byte what `aes-kw` gives, key by
+/// key, for full groups, their tails, mixed lengths and a bad key among
+/// them; the sliced job must end where `wrap` ends.
+#[wasm_bindgen_test]
+fn batch_and_sliced_wraps_equal_aes_kw_in_the_browser() {
+    use keywrap_core::wrap::{Progress, UnwrapJob, WrapJob, reference, unwrap_many, wrap_many};
+    use keywrap_core::{Kek, Mechanism, wrap};
+
+    for kek_len in [16usize, 24, 32] {
+        let mut kek_bytes = vec![0u8; kek_len];
+        random::fill(&mut kek_bytes).unwrap();
+        let kek = Kek::new(&kek_bytes).unwrap();
+        for m in Mechanism::ALL {
+            // 4 full groups and a tail of 3 at 32 bytes, then mixed lengths
+            // (0 and 7 bytes are refused by KW and, for 0, by every mode).
+            let mut keys: Vec<Vec<u8>> = (0..19).map(|_| vec![0u8; 32]).collect();
+            keys.extend(
+                [0usize, 1, 7, 8, 15, 16, 24, 40, 40, 40, 40, 40, 264].map(|n| vec![0u8; n]),
+            );
+            for k in &mut keys {
+                random::fill(k).unwrap();
+            }
+            let batch = wrap_many(&kek, m, None, &keys);
+            let mut compared = 0;
+            for (key, got) in keys.iter().zip(&batch) {
+                assert_eq!(got, &wrap(&kek, m, None, key), "{m:?} {} bytes", key.len());
+                if let Ok(got) = got {
+                    assert_eq!(Ok(got), reference::wrap(&kek_bytes, m, key).as_ref());
+                    compared += 1;
+                }
+            }
+            assert!(compared >= 27, "{m:?}: only {compared} keys wrapped");
+            let blobs: Vec<Vec<u8>> = batch.into_iter().flatten().collect();
+            let back = unwrap_many(&kek, m, None, &blobs);
+            let wrapped_keys = keys.iter().filter(|k| wrap(&kek, m, None, k).is_ok());
+            for (key, got) in wrapped_keys.zip(&back) {
+                assert!(
+                    got.as_ref()
+                        .is_ok_and(|s| s.expose_secret() == key.as_slice())
+                );
+            }
+        }
+        let mut big = vec![0u8; 4099];
+        random::fill(&mut big).unwrap();
+        let mut job = WrapJob::new(&kek, Mechanism::Kwp, None, &big).unwrap();
+        while let Progress::Running { .. } = job.run(777) {}
+        let blob = job.finish();
+        assert_eq!(
+            Ok(&blob),
+            reference::wrap(&kek_bytes, Mechanism::Kwp, &big).as_ref()
+        );
+        let mut job = UnwrapJob::new(&kek, Mechanism::Kwp, None, &blob).unwrap();
+        while let Progress::Running { .. } = job.run(1000) {}
+        assert!(
+            job.finish()
+                .is_ok_and(|s| s.expose_secret() == big.as_slice())
+        );
+    }
+}

@@ -2,11 +2,8 @@
 
 use core::fmt;
 
-use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use aes::{Aes128, Aes192, Aes256};
-use zeroize::Zeroize;
+use keywrap_rounds::{KekCipher, Step};
 
-use super::rounds::{Recorder, UnwrapRounds, WrapRounds};
 use crate::Error;
 
 /// An AES key-encryption key (KEK) of 128, 192 or 256 bits, ready to use.
@@ -26,99 +23,77 @@ use crate::Error;
 /// assert_eq!(Kek::new(&[0u8; 20]).err(), Some(Error::KekLength { got: 20 }));
 /// # Ok::<(), Error>(())
 /// ```
+///
+/// The schedule and the rounds live in the `keywrap-rounds` crate, which the
+/// release build compiles at full speed while the rest of the page is
+/// compiled for size; this type is its public face.
 pub struct Kek {
-    cipher: Cipher,
-}
-
-enum Cipher {
-    Aes128(Aes128),
-    Aes192(Aes192),
-    Aes256(Aes256),
+    cipher: KekCipher,
 }
 
 impl Kek {
     /// Checks that `key` is 16, 24 or 32 bytes ([`Error::KekLength`]
     /// otherwise) and expands it. The caller keeps (and should wipe) `key`.
     pub fn new(key: &[u8]) -> Result<Kek, Error> {
-        let bad = |_| Error::KekLength { got: key.len() };
-        let cipher = match key.len() {
-            16 => Cipher::Aes128(Aes128::new_from_slice(key).map_err(bad)?),
-            24 => Cipher::Aes192(Aes192::new_from_slice(key).map_err(bad)?),
-            32 => Cipher::Aes256(Aes256::new_from_slice(key).map_err(bad)?),
-            got => return Err(Error::KekLength { got }),
-        };
-        Ok(Kek { cipher })
+        KekCipher::new(key)
+            .map(|cipher| Kek { cipher })
+            .ok_or(Error::KekLength { got: key.len() })
     }
 
     /// The key length in bytes: 16, 24 or 32.
     pub fn key_len(&self) -> usize {
-        match self.cipher {
-            Cipher::Aes128(_) => 16,
-            Cipher::Aes192(_) => 24,
-            Cipher::Aes256(_) => 32,
-        }
+        self.cipher.key_len()
     }
 
     /// The key length in bits: 128, 192 or 256.
     pub fn bits(&self) -> u16 {
         match self.cipher {
-            Cipher::Aes128(_) => 128,
-            Cipher::Aes192(_) => 192,
-            Cipher::Aes256(_) => 256,
+            KekCipher::Aes128(_) => 128,
+            KekCipher::Aes192(_) => 192,
+            KekCipher::Aes256(_) => 256,
         }
     }
 
     /// `AES-128`, `AES-192` or `AES-256`.
     pub fn algorithm(&self) -> &'static str {
         match self.cipher {
-            Cipher::Aes128(_) => "AES-128",
-            Cipher::Aes192(_) => "AES-192",
-            Cipher::Aes256(_) => "AES-256",
+            KekCipher::Aes128(_) => "AES-128",
+            KekCipher::Aes192(_) => "AES-192",
+            KekCipher::Aes256(_) => "AES-256",
         }
     }
 
-    /// Runs the wrapping function W over `buf` = `A | R[1] | … | R[n]`.
-    pub(crate) fn w<R: Recorder>(&self, buf: &mut [u8], recorder: &mut R) {
-        let rounds = WrapRounds { buf, recorder };
-        match &self.cipher {
-            Cipher::Aes128(c) => c.encrypt_with_backend(rounds),
-            Cipher::Aes192(c) => c.encrypt_with_backend(rounds),
-            Cipher::Aes256(c) => c.encrypt_with_backend(rounds),
+    /// The expanded key and its rounds (W, W⁻¹, batches, slices).
+    pub(crate) fn cipher(&self) -> &KekCipher {
+        &self.cipher
+    }
+
+    /// Runs the wrapping function W over `buf` = `A | R[1] | … | R[n]`,
+    /// recording every step when `steps` is given.
+    pub(crate) fn w(&self, buf: &mut [u8], steps: Option<&mut Vec<Step>>) {
+        match steps {
+            None => self.cipher.w(buf),
+            Some(steps) => self.cipher.w_traced(buf, steps),
         }
     }
 
-    /// Runs the unwrapping function W⁻¹ over `buf` = `C[0] | … | C[n]`.
-    pub(crate) fn w_inverse<R: Recorder>(&self, buf: &mut [u8], recorder: &mut R) {
-        let rounds = UnwrapRounds { buf, recorder };
-        match &self.cipher {
-            Cipher::Aes128(c) => c.decrypt_with_backend(rounds),
-            Cipher::Aes192(c) => c.decrypt_with_backend(rounds),
-            Cipher::Aes256(c) => c.decrypt_with_backend(rounds),
+    /// Runs the unwrapping function W⁻¹ over `buf` = `C[0] | … | C[n]`,
+    /// recording every step when `steps` is given.
+    pub(crate) fn w_inverse(&self, buf: &mut [u8], steps: Option<&mut Vec<Step>>) {
+        match steps {
+            None => self.cipher.w_inverse(buf),
+            Some(steps) => self.cipher.w_inverse_traced(buf, steps),
         }
     }
 
     /// One AES block encryption in place (KWP with one semiblock, KCV).
     pub(crate) fn encrypt_block(&self, block: &mut [u8; 16]) {
-        let mut b = aes::Block::from(*block);
-        match &self.cipher {
-            Cipher::Aes128(c) => c.encrypt_block(&mut b),
-            Cipher::Aes192(c) => c.encrypt_block(&mut b),
-            Cipher::Aes256(c) => c.encrypt_block(&mut b),
-        }
-        block.copy_from_slice(&b);
-        b[..].zeroize();
+        self.cipher.encrypt_block(block);
     }
 
     /// One AES block decryption in place (KWP with one semiblock).
     pub(crate) fn decrypt_block(&self, block: &mut [u8; 16]) {
-        let mut b = aes::Block::from(*block);
-        match &self.cipher {
-            Cipher::Aes128(c) => c.decrypt_block(&mut b),
-            Cipher::Aes192(c) => c.decrypt_block(&mut b),
-            Cipher::Aes256(c) => c.decrypt_block(&mut b),
-        }
-        block.copy_from_slice(&b);
-        b[..].zeroize();
+        self.cipher.decrypt_block(block);
     }
 }
 

@@ -115,11 +115,12 @@
     reason = "temporary, until issue 13 (which owns wrap/) clears them under the new workspace lints"
 )]
 
+mod batch;
 mod iv;
 mod kek;
 mod mechanism;
 pub mod reference;
-mod rounds;
+mod sliced;
 pub mod trace;
 
 use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};
@@ -128,12 +129,12 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::error::Direction;
 use crate::{Error, SecretBytes};
 
+pub use batch::{unwrap_many, wrap_many};
 pub use iv::Iv;
 pub use kek::Kek;
 pub use mechanism::{Mechanism, MechanismNames};
+pub use sliced::{PAGE_SLICE_STEPS, PAGE_SLICED_ABOVE_BYTES, Progress, UnwrapJob, WrapJob};
 pub use trace::{UnwrapTrace, WrapTrace, trace_unwrap, trace_wrap};
-
-use rounds::{Off, Recorder};
 
 /// The size of a semiblock (half an AES block) in bytes.
 pub const SEMIBLOCK_LEN: usize = 8;
@@ -168,7 +169,7 @@ pub fn wrap(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Error> {
     let mut prepared = prepare_wrap(mechanism, iv, plaintext)?;
-    run_wrap(kek, &mut prepared.buf, &mut Off);
+    run_wrap(kek, &mut prepared.buf, None);
     // The buffer now holds only the wrapped key, which is not secret.
     Ok(core::mem::take(&mut *prepared.buf))
 }
@@ -190,7 +191,7 @@ pub fn unwrap(
 ) -> Result<SecretBytes, Error> {
     let expected = check_unwrap_input(mechanism, iv, wrapped.len())?;
     let mut buf = Zeroizing::new(wrapped.to_vec());
-    run_unwrap(kek, &mut buf, &mut Off);
+    run_unwrap(kek, &mut buf, None);
     let verdict = verify(mechanism, &expected, &buf);
     match verdict.result {
         Ok(()) => Ok(take_plaintext(buf, verdict.plaintext_len)),
@@ -274,7 +275,8 @@ pub(crate) fn prepare_wrap(
             buf.extend_from_slice(iv.unwrap_or(&Iv::DEFAULT).as_bytes());
             buf.extend_from_slice(plaintext);
             // PKCS#5: pad_len (1..=8) bytes, each of value pad_len.
-            let byte = pad_len as u8;
+            // 1..=8, checked above.
+            let byte = u8::try_from(pad_len).unwrap_or(u8::MAX);
             buf.resize(SEMIBLOCK_LEN + padded_len, byte);
             trace::Padding::Pkcs5 { pad_byte: byte }
         }
@@ -292,20 +294,22 @@ pub(crate) fn is_single_block(buf: &[u8]) -> bool {
 }
 
 /// Runs W (or KWP's single AES block) over the prepared buffer.
-pub(crate) fn run_wrap<R: Recorder>(kek: &Kek, buf: &mut [u8], recorder: &mut R) {
+/// `steps`, when given, receives every step (a trace).
+pub(crate) fn run_wrap(kek: &Kek, buf: &mut [u8], steps: Option<&mut Vec<trace::Step>>) {
     if let Ok(block) = <&mut [u8; 16]>::try_from(&mut *buf) {
         kek.encrypt_block(block);
     } else {
-        kek.w(buf, recorder);
+        kek.w(buf, steps);
     }
 }
 
 /// Runs W⁻¹ (or KWP's single AES block) over a copy of the wrapped key.
-pub(crate) fn run_unwrap<R: Recorder>(kek: &Kek, buf: &mut [u8], recorder: &mut R) {
+/// `steps`, when given, receives every step (a trace).
+pub(crate) fn run_unwrap(kek: &Kek, buf: &mut [u8], steps: Option<&mut Vec<trace::Step>>) {
     if let Ok(block) = <&mut [u8; 16]>::try_from(&mut *buf) {
         kek.decrypt_block(block);
     } else {
-        kek.w_inverse(buf, recorder);
+        kek.w_inverse(buf, steps);
     }
 }
 
@@ -417,7 +421,7 @@ pub(crate) fn verify(mechanism: Mechanism, expected: &Expected, buf: &[u8]) -> V
 /// RFC 5649 §3, the three checks on the AIV and the padding.
 fn verify_kwp(a: &[u8], r: &[u8], n: usize) -> Verdict {
     // 1) The first 32 bits of A must be A65959A6.
-    let prefix_ok = a[..4.min(a.len())].ct_eq(&Iv::KWP_PREFIX);
+    let prefix_ok = a.get(..4).unwrap_or_default().ct_eq(&Iv::KWP_PREFIX);
     // 2) 8(n-1) < MLI <= 8n, where MLI is the last 32 bits of A.
     let mut mli_bytes = [0u8; 4];
     if let Some(m) = a.get(4..8) {
@@ -433,7 +437,7 @@ fn verify_kwp(a: &[u8], r: &[u8], n: usize) -> Verdict {
     //    those at positions >= MLI, so the time does not depend on MLI.
     let mut pad_bad = Choice::from(0);
     let last = r.len().saturating_sub(SEMIBLOCK_LEN);
-    for (k, byte) in r[last..].iter().enumerate() {
+    for (k, byte) in r.get(last..).unwrap_or_default().iter().enumerate() {
         let pos = (last + k) as u64;
         let in_padding = !m.ct_gt(&pos);
         pad_bad |= in_padding & !byte.ct_eq(&0);
@@ -488,9 +492,9 @@ fn pkcs5_padding(r: &[u8]) -> (u8, Choice) {
     };
     let mut ok = p.ct_gt(&0) & !p.ct_gt(&8);
     let last = r.len().saturating_sub(SEMIBLOCK_LEN);
-    for (k, byte) in r[last..].iter().rev().enumerate() {
+    for (k, byte) in (0u8..).zip(r.get(last..).unwrap_or_default().iter().rev()) {
         // The byte k+1 from the end is padding if k < p.
-        let in_padding = p.ct_gt(&(k as u8));
+        let in_padding = p.ct_gt(&k);
         ok &= !in_padding | byte.ct_eq(&p);
     }
     (p, ok)
@@ -578,7 +582,7 @@ mod tests {
             };
             for m in Mechanism::ALL {
                 for len in 1..80 {
-                    let p: Vec<u8> = (0..len as u8).collect();
+                    let p: Vec<u8> = (0..len).collect();
                     let Ok(c) = wrap(&kek, m, None, &p) else {
                         continue;
                     };

@@ -50,7 +50,7 @@ pub fn wrap(kek: &[u8], mechanism: Mechanism, plaintext: &[u8]) -> Result<Vec<u8
             let pad = SEMIBLOCK_LEN - plaintext.len() % SEMIBLOCK_LEN;
             let mut v = Zeroizing::new(Vec::with_capacity(plaintext.len() + pad));
             v.extend_from_slice(plaintext);
-            v.resize(plaintext.len() + pad, pad as u8);
+            v.resize(plaintext.len() + pad, u8::try_from(pad).unwrap_or(u8::MAX));
             v
         }
         _ => Zeroizing::new(plaintext.to_vec()),
@@ -89,7 +89,8 @@ pub fn unwrap(kek: &[u8], mechanism: Mechanism, wrapped: &[u8]) -> Result<Secret
     if mechanism == Mechanism::KwPkcs5 {
         let p = out.last().copied().unwrap_or(0);
         let n = usize::from(p);
-        if p == 0 || p > 8 || n > out.len() || out[out.len() - n..].iter().any(|&b| b != p) {
+        let tail = out.len().checked_sub(n).and_then(|start| out.get(start..));
+        if p == 0 || p > 8 || tail.is_none_or(|t| t.iter().any(|&b| b != p)) {
             return Err(Error::Pkcs5PaddingInvalid);
         }
         let keep = out.len() - n;

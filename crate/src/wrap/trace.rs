@@ -71,33 +71,9 @@ pub use super::TRACE_MAX_SEMIBLOCKS;
 /// A 64-bit semiblock.
 pub type Semiblock = [u8; 8];
 
-/// One step of W (or W⁻¹).
-///
-/// For wrap: `aes_input = a_before | r_before`, `b = AES(K, aes_input)`,
-/// `a_after = MSB64(b) xor t`, `r_after = LSB64(b)`.
-/// For unwrap: `aes_input = (a_before xor t) | r_before`,
-/// `b = AES⁻¹(K, aes_input)`, `a_after = MSB64(b)`, `r_after = LSB64(b)`.
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct Step {
-    /// The round, 0 to 5 (counting down from 5 when unwrapping).
-    pub j: u8,
-    /// The semiblock index, 1 to n (counting down when unwrapping).
-    pub i: usize,
-    /// The step counter `t = n*j + i`, 1 to 6n.
-    pub t: u64,
-    /// Register `A` before the step.
-    pub a_before: Semiblock,
-    /// Register `R[i]` before the step.
-    pub r_before: Semiblock,
-    /// The 16-byte block given to AES (or AES⁻¹).
-    pub aes_input: [u8; 16],
-    /// The AES output `B`.
-    pub b: [u8; 16],
-    /// Register `A` after the step.
-    pub a_after: Semiblock,
-    /// Register `R[i]` after the step.
-    pub r_after: Semiblock,
-}
+/// One step of W (or W⁻¹): defined beside the rounds that fill it, in the
+/// `keywrap-rounds` crate.
+pub use keywrap_rounds::Step;
 
 /// The registers `A` and `R[1..n]` at one moment.
 #[derive(Zeroize, ZeroizeOnDrop)]
@@ -110,14 +86,12 @@ pub struct Registers {
 
 impl Registers {
     fn from_buf(buf: &[u8]) -> Registers {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&buf[..SEMIBLOCK_LEN]);
-        let mut r = Vec::with_capacity(buf.len() / SEMIBLOCK_LEN);
-        for chunk in buf[SEMIBLOCK_LEN..].chunks_exact(SEMIBLOCK_LEN) {
-            let mut s = [0u8; 8];
-            s.copy_from_slice(chunk);
-            r.push(s);
-        }
+        let none = [0u8; SEMIBLOCK_LEN];
+        let (head, rest) = buf
+            .split_first_chunk::<SEMIBLOCK_LEN>()
+            .unwrap_or((&none, &[]));
+        let a = *head;
+        let r = rest.as_chunks::<SEMIBLOCK_LEN>().0.to_vec();
         Registers { a, r }
     }
 }
@@ -329,13 +303,13 @@ pub fn trace_wrap(
     let rounds = if is_single_block(&buf[..]) {
         let mut input = [0u8; 16];
         input.copy_from_slice(buf);
-        run_wrap(kek, buf, &mut Vec::new());
+        run_wrap(kek, buf, None);
         let mut output = [0u8; 16];
         output.copy_from_slice(buf);
         Rounds::SingleBlock { input, output }
     } else {
         let mut steps = Vec::with_capacity(6 * n);
-        run_wrap(kek, buf, &mut steps);
+        run_wrap(kek, buf, Some(&mut steps));
         Rounds::W(steps)
     };
     Ok(WrapTrace {
@@ -373,13 +347,13 @@ pub fn trace_unwrap(
     let rounds = if is_single_block(&buf[..]) {
         let mut input = [0u8; 16];
         input.copy_from_slice(&buf);
-        run_unwrap(kek, &mut buf, &mut Vec::new());
+        run_unwrap(kek, &mut buf, None);
         let mut output = [0u8; 16];
         output.copy_from_slice(&buf);
         Rounds::SingleBlock { input, output }
     } else {
         let mut steps = Vec::with_capacity(6 * n);
-        run_unwrap(kek, &mut buf, &mut steps);
+        run_unwrap(kek, &mut buf, Some(&mut steps));
         Rounds::W(steps)
     };
     let final_registers = Registers::from_buf(&buf);
@@ -412,16 +386,6 @@ pub fn trace_unwrap(
         pkcs5: verdict.pkcs5,
         outcome,
     })
-}
-
-impl fmt::Debug for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Step {{ j: {}, i: {}, t: {}, registers: [REDACTED] }}",
-            self.j, self.i, self.t
-        )
-    }
 }
 
 impl fmt::Debug for Registers {

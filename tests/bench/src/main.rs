@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 use keywrap_core::hsm::{OsRandom, Session};
+use keywrap_core::wrap::{Progress, WrapJob, unwrap_many, wrap_many};
 use keywrap_core::{Kek, Mechanism, unwrap, wrap};
 use wasm_bindgen::prelude::*;
 
@@ -102,6 +103,124 @@ pub fn find_key_bench(keys: u32, lookups: u32) -> Result<Vec<f64>, JsError> {
         std::hint::black_box(out);
     }
     Ok(vec![filled - start, now_ms()? - filled])
+}
+
+/// `count` keys of `key_len` bytes (a fixed pattern per key), wrapped with
+/// RFC 3394 KW under `kek` in one `wrap_many` call and then one by one with
+/// `wrap`; checks that both give the same blobs. Returns
+/// `[batch_ms, one_by_one_ms]`.
+#[wasm_bindgen]
+pub fn kw_wrap_many_bench(
+    kek_bytes: &[u8],
+    key_len: usize,
+    count: u32,
+) -> Result<Vec<f64>, JsError> {
+    let kek = kek(kek_bytes)?;
+    let keys: Vec<Vec<u8>> = (0..count)
+        .map(|k| {
+            (0..key_len)
+                .map(|i| {
+                    let i = u32::try_from(i).unwrap_or(0);
+                    k.wrapping_mul(31).wrapping_add(i).to_le_bytes()[0]
+                })
+                .collect()
+        })
+        .collect();
+    let start = now_ms()?;
+    let batch = wrap_many(&kek, Mechanism::Kw, None, &keys);
+    let mid = now_ms()?;
+    let mut single = Vec::with_capacity(keys.len());
+    for key in &keys {
+        single.push(wrap(&kek, Mechanism::Kw, None, key));
+    }
+    let end = now_ms()?;
+    if batch != single || batch.iter().any(Result::is_err) {
+        return Err(JsError::new("wrap_many and wrap disagree"));
+    }
+    Ok(vec![mid - start, end - mid])
+}
+
+/// Unwraps `count` copies of `blob` in one `unwrap_many` call and then one
+/// by one; returns `[batch_ms, one_by_one_ms]`.
+#[wasm_bindgen]
+pub fn kw_unwrap_many_bench(
+    kek_bytes: &[u8],
+    blob: &[u8],
+    count: u32,
+) -> Result<Vec<f64>, JsError> {
+    let kek = kek(kek_bytes)?;
+    let blobs: Vec<&[u8]> = (0..count).map(|_| blob).collect();
+    let start = now_ms()?;
+    let batch = unwrap_many(&kek, Mechanism::Kw, None, &blobs);
+    let mid = now_ms()?;
+    let mut single = Vec::with_capacity(blobs.len());
+    for b in &blobs {
+        single.push(unwrap(&kek, Mechanism::Kw, None, b));
+    }
+    let end = now_ms()?;
+    if batch != single || batch.iter().any(Result::is_err) {
+        return Err(JsError::new("unwrap_many and unwrap disagree"));
+    }
+    Ok(vec![mid - start, end - mid])
+}
+
+/// KWP-wraps `size` bytes with a `WrapJob` in slices of `slice_steps`
+/// steps, as a page would across animation frames (without yielding: this
+/// measures the slices). Checks the result against `wrap`. Returns
+/// `[total_ms, slices, longest_slice_ms]`.
+#[wasm_bindgen]
+pub fn kwp_sliced_bench(
+    kek_bytes: &[u8],
+    size: usize,
+    slice_steps: usize,
+) -> Result<Vec<f64>, JsError> {
+    let kek = kek(kek_bytes)?;
+    let data = vec![0x5a_u8; size];
+    let mut job = WrapJob::new(&kek, Mechanism::Kwp, None, &data)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let start = now_ms()?;
+    let mut slices = 0u32;
+    let mut longest: f64 = 0.0;
+    loop {
+        let t = now_ms()?;
+        let progress = job.run(slice_steps);
+        longest = longest.max(now_ms()? - t);
+        slices += 1;
+        if progress == Progress::Done {
+            break;
+        }
+    }
+    let blob = job.finish();
+    let total = now_ms()? - start;
+    if Ok(blob) != wrap(&kek, Mechanism::Kwp, None, &data) {
+        return Err(JsError::new("the sliced KWP wrap and wrap disagree"));
+    }
+    Ok(vec![total, f64::from(slices), longest])
+}
+
+/// The page's AES itself, for reading the other figures: `iterations` AES-256
+/// encryptions of one block at a time (the chain one key's W is), then of
+/// four blocks per call (what `wrap_many` gives the bitsliced software AES).
+/// Returns `[ns_per_block_single, ns_per_block_in_fours]`.
+#[wasm_bindgen]
+pub fn aes_block_bench(iterations: u32) -> Result<Vec<f64>, JsError> {
+    use aes::cipher::{BlockCipherEncrypt, KeyInit};
+    let cipher =
+        aes::Aes256::new_from_slice(&[0x42; 32]).map_err(|e| JsError::new(&e.to_string()))?;
+    let mut block = aes::Block::default();
+    let start = now_ms()?;
+    for _ in 0..iterations {
+        cipher.encrypt_block(&mut block);
+    }
+    let mid = now_ms()?;
+    let mut four = [aes::Block::default(); 4];
+    for _ in 0..iterations / 4 {
+        cipher.encrypt_blocks(&mut four);
+    }
+    let end = now_ms()?;
+    std::hint::black_box((block, four));
+    let n = f64::from(iterations.max(1));
+    Ok(vec![(mid - start) * 1e6 / n, (end - mid) * 1e6 / n])
 }
 
 fn main() {}
