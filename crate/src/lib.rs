@@ -23,6 +23,9 @@ mod secret;
 pub mod selftest;
 pub mod wrap;
 
+// Bring your own key: RSA-OAEP and RSA-AES import packages for cloud KMSs.
+pub mod byok;
+
 // The virtual HSM, who may see what, and its console.
 pub mod access;
 pub mod console;
