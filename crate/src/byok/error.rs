@@ -291,7 +291,9 @@ impl fmt::Display for ByokError {
                 "{} does not import {spec} key material; it takes {expected}",
                 provider.display_name()
             ),
-            ByokError::EmptyMaterial => f.write_str("no key material was given"),
+            ByokError::EmptyMaterial => f.write_str(
+                "no key material was given: paste, upload or generate the key to import",
+            ),
             ByokError::KidRequired => f.write_str(
                 "Azure's .byok file names the key-exchange key: give its key id \
                  (https://VAULT.vault.azure.net/keys/NAME/VERSION)",

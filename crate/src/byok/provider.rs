@@ -880,7 +880,7 @@ impl Recipe {
         match self.aes {
             Some(aes) => {
                 let bits = aes.bits();
-                lines.push(format!("openssl rand -out aes-key.bin {}", aes.len()));
+                lines.push(format!("openssl rand -out aes-key.bin {}", aes.byte_len()));
                 lines.push(format!(
                     "openssl enc -id-aes{bits}-wrap-pad -iv A65959A6 \
                      -K \"$(od -An -v -tx1 aes-key.bin | tr -d ' \\n')\" -in {} \

@@ -46,7 +46,7 @@ impl AesKeySize {
     }
 
     /// 16, 24 or 32.
-    pub fn len(self) -> usize {
+    pub fn byte_len(self) -> usize {
         usize::from(self.bits() / 8)
     }
 
@@ -124,7 +124,7 @@ pub fn rsa_aes_wrap_recorded(
     if target.is_empty() {
         return Err(ByokError::EmptyMaterial);
     }
-    let ephemeral: SecretBytes = random::generate_key(aes.len())?;
+    let ephemeral: SecretBytes = random::generate_key(aes.byte_len())?;
     let kek = Kek::new(ephemeral.expose_secret())?;
     let (kwp_part, kwp_trace) = if record {
         match crate::trace_wrap(&kek, Mechanism::Kwp, None, target) {
@@ -143,7 +143,7 @@ pub fn rsa_aes_wrap_recorded(
     Ok(RsaAesWrapped {
         package,
         rsa_part_len,
-        oaep: OaepLayer::new(key, hash, aes.len()),
+        oaep: OaepLayer::new(key, hash, aes.byte_len()),
         aes,
         kwp_trace,
     })

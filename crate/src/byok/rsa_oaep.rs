@@ -17,6 +17,7 @@ use rsa::BoxedUint;
 use rsa::traits::PublicKeyParts;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{ByokError, UnwrappingPrivateKey, WrappingPublicKey};
@@ -50,7 +51,7 @@ impl OaepHash {
     }
 
     /// The digest length `hLen` in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             OaepHash::Sha1 => 20,
             OaepHash::Sha256 => 32,
@@ -60,7 +61,7 @@ impl OaepHash {
     /// The most bytes RSA-OAEP carries under a `modulus_len`-byte key:
     /// `k − 2·hLen − 2` (RFC 8017 §7.1.1 step 1b).
     pub fn max_message_len(self, modulus_len: usize) -> usize {
-        modulus_len.saturating_sub(2 * self.len() + 2)
+        modulus_len.saturating_sub(2 * self.digest_len() + 2)
     }
 
     fn digest(self, data: &[u8]) -> Vec<u8> {
@@ -130,24 +131,84 @@ pub fn oaep_encrypt(
 /// Decrypts an RSA-OAEP ciphertext (empty label, MGF1 with `hash`).
 ///
 /// Any failure, a wrong length included, is the one
-/// [`ByokError::OaepDecryptionFailed`]. The private-key operation is
-/// blinded with fresh randomness.
+/// [`ByokError::OaepDecryptionFailed`]. The private-key operation is the
+/// RSA crate's, blinded with fresh randomness and checked against a fault
+/// (`rsa_decrypt_and_check`); the EME-OAEP decoding is [`eme_oaep_decode`]
+/// below, because `rsa` 0.10.0's own decoding does not check that the first
+/// byte of the encoding is zero (RFC 8017 §7.1.2 step 3g; Wycheproof's
+/// "First byte is 1" tests catch it).
 pub fn oaep_decrypt(
     key: &UnwrappingPrivateKey,
     hash: OaepHash,
     ciphertext: &[u8],
 ) -> Result<SecretBytes, ByokError> {
-    if ciphertext.len() != key.public_key().modulus_len() {
+    let em = rsa_decrypt(key, hash, ciphertext)?;
+    eme_oaep_decode(hash, &em)
+        .map(SecretBytes::from)
+        .ok_or(ByokError::OaepDecryptionFailed)
+}
+
+/// RSADP and I2OSP (RFC 8017 §5.1.2, §4.1): the `k`-byte encoded message.
+fn rsa_decrypt(
+    key: &UnwrappingPrivateKey,
+    hash: OaepHash,
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, ByokError> {
+    let k = key.public_key().modulus_len();
+    if ciphertext.len() != k || k < 2 * hash.digest_len() + 2 {
         return Err(ByokError::OaepDecryptionFailed);
     }
-    let rsa = key.rsa();
-    let result = match hash {
-        OaepHash::Sha1 => rsa.oaep_decrypt_with_rng::<Sha1, _>(&mut SysRng, ciphertext),
-        OaepHash::Sha256 => rsa.oaep_decrypt_with_rng::<Sha256, _>(&mut SysRng, ciphertext),
-    };
-    result
-        .map(SecretBytes::new)
-        .map_err(|_| ByokError::OaepDecryptionFailed)
+    let rsa_key = key.rsa();
+    let precision = rsa_key.n().as_ref().bits_precision();
+    let c = BoxedUint::from_be_slice(ciphertext, precision)
+        .map_err(|_| ByokError::OaepDecryptionFailed)?;
+    // RSADP step 1: the ciphertext representative must be below n.
+    if c >= *rsa_key.n().as_ref() {
+        return Err(ByokError::OaepDecryptionFailed);
+    }
+    let m = Zeroizing::new(
+        rsa::hazmat::rsa_decrypt_and_check(rsa_key, Some(&mut SysRng), &c)
+            .map_err(|_| ByokError::OaepDecryptionFailed)?,
+    );
+    let wide = Zeroizing::new(m.to_be_bytes());
+    // The integer is below n, so cutting to k bytes drops only zeros.
+    let em = wide
+        .get(wide.len().saturating_sub(k)..)
+        .ok_or(ByokError::OaepDecryptionFailed)?;
+    Ok(Zeroizing::new(em.to_vec()))
+}
+
+/// EME-OAEP decoding (RFC 8017 §7.1.2 step 3) in constant time: every
+/// check is computed on every byte before the one verdict, and the verdict
+/// says nothing of which check failed.
+fn eme_oaep_decode(hash: OaepHash, em: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    let h = hash.digest_len();
+    let (y, rest) = em.split_first()?;
+    let (masked_seed, masked_db) = rest.split_at_checked(h)?;
+    let seed_mask = mgf1(hash, masked_db, h);
+    let seed = Zeroizing::new(xor(masked_seed, &seed_mask));
+    let db_mask = mgf1(hash, &seed, masked_db.len());
+    let db = Zeroizing::new(xor(masked_db, &db_mask));
+    let (l_hash, ps_one_m) = db.split_at_checked(h)?;
+    let mut valid = y.ct_eq(&0) & l_hash.ct_eq(hash.digest(b"").as_slice());
+    // PS ‖ 01 ‖ M: zero bytes, then the first 01; anything else before it
+    // is invalid. `index` ends at the position of that 01.
+    let mut looking = Choice::from(1);
+    let mut before_one_nonzero = Choice::from(0);
+    let mut index = 0u32;
+    for (i, b) in ps_one_m.iter().enumerate() {
+        let is_one = b.ct_eq(&1);
+        let position = u32::try_from(i).unwrap_or(u32::MAX);
+        index.conditional_assign(&position, looking & is_one);
+        looking &= !is_one;
+        before_one_nonzero |= looking & !b.ct_eq(&0);
+    }
+    valid &= !looking & !before_one_nonzero;
+    if !bool::from(valid) {
+        return None;
+    }
+    let start = usize::try_from(index).ok()? + 1;
+    Some(Zeroizing::new(ps_one_m.get(start..)?.to_vec()))
 }
 
 /// What the step viewer says of the OAEP layer of any package.
@@ -234,7 +295,7 @@ impl fmt::Debug for OaepMasking {
 /// MGF1 (RFC 8017 appendix B.2.1): `T = Hash(seed ‖ C(0)) ‖ Hash(seed ‖ C(1)) ‖ …`
 /// cut to `len` bytes, `C(i)` the 4-byte big-endian counter.
 pub(crate) fn mgf1(hash: OaepHash, seed: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(len + hash.len()));
+    let mut out = Zeroizing::new(Vec::with_capacity(len + hash.digest_len()));
     let mut counter: u32 = 0;
     while out.len() < len {
         let mut input = Zeroizing::new(seed.to_vec());
@@ -261,21 +322,8 @@ pub fn open_oaep_layer(
     ciphertext: &[u8],
 ) -> Result<OaepMasking, ByokError> {
     let k = key.public_key().modulus_len();
-    let h = hash.len();
-    if ciphertext.len() != k || k < 2 * h + 2 {
-        return Err(ByokError::OaepDecryptionFailed);
-    }
-    let rsa_key = key.rsa();
-    let precision = rsa_key.n().as_ref().bits_precision();
-    let c = BoxedUint::from_be_slice(ciphertext, precision)
-        .map_err(|_| ByokError::OaepDecryptionFailed)?;
-    let m = rsa::hazmat::rsa_decrypt_and_check(rsa_key, Some(&mut SysRng), &c)
-        .map_err(|_| ByokError::OaepDecryptionFailed)?;
-    let wide = Zeroizing::new(m.to_be_bytes());
-    // I2OSP(m, k): the integer is below n, so only leading zeros are cut.
-    let em = wide
-        .get(wide.len().saturating_sub(k)..)
-        .ok_or(ByokError::OaepDecryptionFailed)?;
+    let h = hash.digest_len();
+    let em = rsa_decrypt(key, hash, ciphertext)?;
     let (y, rest) = em.split_first().ok_or(ByokError::OaepDecryptionFailed)?;
     let (masked_seed, masked_db) = rest
         .split_at_checked(h)
