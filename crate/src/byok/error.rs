@@ -151,6 +151,9 @@ pub enum ByokError {
     },
     /// No key material was given.
     EmptyMaterial,
+    /// The material is an RSA private key in PKCS#1 form; providers take
+    /// private keys as PKCS#8 only.
+    MaterialIsPkcs1,
     /// Azure's `.byok` file names the key-exchange key; none was given.
     KidRequired,
     /// The key-exchange key id is not an `https://` Key Vault key URL.
@@ -293,6 +296,11 @@ impl fmt::Display for ByokError {
             ),
             ByokError::EmptyMaterial => f.write_str(
                 "no key material was given: paste, upload or generate the key to import",
+            ),
+            ByokError::MaterialIsPkcs1 => f.write_str(
+                "the material is an RSA private key in PKCS#1 form (RSAPrivateKey); providers \
+                 import private keys as PKCS#8 DER: convert it with 'openssl pkcs8 -topk8 \
+                 -nocrypt -inform DER -outform DER -in key.der -out key.p8.der'",
             ),
             ByokError::KidRequired => f.write_str(
                 "Azure's .byok file names the key-exchange key: give its key id \

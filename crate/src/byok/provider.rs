@@ -463,6 +463,11 @@ pub fn check(request: &PackageRequest<'_>) -> Result<Checked, ByokError> {
         return Err(ByokError::EmptyMaterial);
     }
     let spec = material_spec(provider, request.material_kind, material);
+    if !matches!(spec, MaterialSpec::PrivateKey(_))
+        && rsa::pkcs1::RsaPrivateKeyRef::try_from(material).is_ok()
+    {
+        return Err(ByokError::MaterialIsPkcs1);
+    }
     check_material(provider, spec, material.len(), kid)?;
     if algorithm.scheme == DirectOaep {
         if let MaterialSpec::PrivateKey(_) = spec {

@@ -85,6 +85,18 @@ pub fn pkcs8_material() -> Vec<u8> {
     }
 }
 
+/// The 2048-bit test key as PKCS#1 `RSAPrivateKey` DER.
+pub fn pkcs1_private_der() -> Vec<u8> {
+    let body: String = RSA2048_PRIVATE_PKCS1
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    match keywrap_core::encoding::decode(&body, keywrap_core::encoding::Format::Base64) {
+        Ok(der) => der.to_vec(),
+        Err(e) => panic!("test key DER: {e}"),
+    }
+}
+
 pub const AZURE_KID: &str = "https://contoso-hsm.managedhsm.azure.net/keys/kek/0123456789abcdef";
 
 /// The material each algorithm is tried with: a 32-byte AES key always;
@@ -586,6 +598,18 @@ pub fn bad_inputs() -> Vec<BadCase> {
                 None,
             ),
             expected: |e| *e == ByokError::OaepMessageTooLong { len: 191, max: 190 },
+        },
+        BadCase {
+            what: "PKCS#1 private key as material",
+            got: prepare_err(
+                Provider::Aws,
+                "RSA_AES_KEY_WRAP_SHA_256",
+                RSA2048_PUBLIC,
+                &pkcs1_private_der(),
+                MaterialKind::Auto,
+                None,
+            ),
+            expected: |e| *e == ByokError::MaterialIsPkcs1,
         },
         BadCase {
             what: "empty material",
