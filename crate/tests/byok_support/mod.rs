@@ -108,15 +108,22 @@ fn materials(scheme: Scheme) -> Vec<Vec<u8>> {
     }
 }
 
-/// Every algorithm of every provider, under every key size it takes:
-/// prepare the package, open it with the private key, compare. For Azure,
-/// the `.byok` JSON is read back too. Returns the number of round trips.
-pub fn round_trip_every_profile() -> usize {
-    let pairs = key_pairs();
-    let mut done = 0;
+/// One round trip: an algorithm, a key size, a hash choice, a material.
+pub struct RoundTrip {
+    pub algorithm: &'static byok::Algorithm,
+    pub bits: usize,
+    pub hash: Option<byok::OaepHash>,
+    pub material: Vec<u8>,
+}
+
+/// Every algorithm of every provider, under every key size it takes, with
+/// each hash where the name does not fix it; RSA-AES with an AES key and a
+/// PKCS#8 private key, direct OAEP with an AES key.
+pub fn round_trip_cases() -> Vec<RoundTrip> {
+    let mut cases = Vec::new();
     for algorithm in byok::ALGORITHMS.iter() {
-        for (bits, private) in &pairs {
-            if !algorithm.wrapping_bits.contains(bits) {
+        for bits in [2048, 3072, 4096] {
+            if !algorithm.wrapping_bits.contains(&bits) {
                 continue;
             }
             let hashes: Vec<Option<byok::OaepHash>> = match algorithm.hash {
@@ -127,44 +134,71 @@ pub fn round_trip_every_profile() -> usize {
             };
             for hash in hashes {
                 for material in materials(algorithm.scheme) {
-                    let public = private.public_key();
-                    let request = PackageRequest {
+                    cases.push(RoundTrip {
                         algorithm,
+                        bits,
                         hash,
-                        aes: None,
-                        wrapping_key: public,
-                        material: &material,
-                        material_kind: MaterialKind::Auto,
-                        kid: Some(AZURE_KID),
-                        key_name: Some("imported"),
-                    };
-                    let package = match byok::prepare(&request) {
-                        Ok(p) => p,
-                        Err(e) => panic!("{} {bits}: {e}", algorithm.name),
-                    };
-                    let k = bits / 8;
-                    let expected_len = match algorithm.scheme {
-                        Scheme::DirectOaep => k,
-                        Scheme::RsaAes => k + material.len().div_ceil(8) * 8 + 8,
-                    };
-                    assert_eq!(package.wrapped.len(), expected_len, "{}", algorithm.name);
-                    let wrapped = if algorithm.provider == Provider::Azure {
-                        azure_ciphertext(&package.file_contents)
-                    } else {
-                        assert_eq!(package.file_contents, package.wrapped);
-                        package.wrapped.clone()
-                    };
-                    let opened = byok::open(algorithm, hash, private, &wrapped);
-                    match opened {
-                        Ok(key) => assert_eq!(key.expose_secret(), &material[..]),
-                        Err(e) => panic!("{} {bits}: open: {e}", algorithm.name),
-                    }
-                    done += 1;
+                        material,
+                    });
                 }
             }
         }
     }
-    done
+    cases
+}
+
+/// Prepares one package, checks its length and file, opens it with the
+/// private key and compares. For Azure, the `.byok` JSON is read back.
+pub fn run_round_trip(case: &RoundTrip, pairs: &[(usize, UnwrappingPrivateKey)]) {
+    let RoundTrip {
+        algorithm,
+        bits,
+        hash,
+        material,
+    } = case;
+    let Some((_, private)) = pairs.iter().find(|(b, _)| b == bits) else {
+        panic!("no test key of {bits} bits");
+    };
+    let request = PackageRequest {
+        algorithm,
+        hash: *hash,
+        aes: None,
+        wrapping_key: private.public_key(),
+        material,
+        material_kind: MaterialKind::Auto,
+        kid: Some(AZURE_KID),
+        key_name: Some("imported"),
+    };
+    let package = match byok::prepare(&request) {
+        Ok(p) => p,
+        Err(e) => panic!("{} {bits}: {e}", algorithm.name),
+    };
+    let k = bits / 8;
+    let expected_len = match algorithm.scheme {
+        Scheme::DirectOaep => k,
+        Scheme::RsaAes => k + material.len().div_ceil(8) * 8 + 8,
+    };
+    assert_eq!(package.wrapped.len(), expected_len, "{}", algorithm.name);
+    let wrapped = if algorithm.provider == Provider::Azure {
+        azure_ciphertext(&package.file_contents)
+    } else {
+        assert_eq!(package.file_contents, package.wrapped);
+        package.wrapped.clone()
+    };
+    match byok::open(algorithm, *hash, private, &wrapped) {
+        Ok(key) => assert_eq!(key.expose_secret(), &material[..]),
+        Err(e) => panic!("{} {bits}: open: {e}", algorithm.name),
+    }
+}
+
+/// Every round trip of [`round_trip_cases`]; returns how many ran.
+pub fn round_trip_every_profile() -> usize {
+    let pairs = key_pairs();
+    let cases = round_trip_cases();
+    for case in &cases {
+        run_round_trip(case, &pairs);
+    }
+    cases.len()
 }
 
 /// The ephemeral AES key sizes of PKCS#11's CKM_RSA_AES_KEY_WRAP.
