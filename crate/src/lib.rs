@@ -25,6 +25,9 @@ mod secret;
 pub mod selftest;
 pub mod wrap;
 
+// Bring your own key: RSA-OAEP and RSA-AES import packages for cloud KMSs.
+pub mod byok;
+
 // The virtual HSM, who may see what, and its command dialects.
 pub mod access;
 pub mod cloudhsm_cli;

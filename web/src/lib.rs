@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod byok_state;
 pub mod components;
 pub mod csp;
 pub mod state;

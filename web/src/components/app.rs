@@ -114,6 +114,7 @@ pub fn App() -> Html {
                     on_download={on_download_file}
                     dispatch={dispatch.clone()} />
                 <AuditPanel entries={audit} />
+                <crate::components::byok::ByokPanel />
             </main>
             <Footer self_test={state.self_test.clone()} />
         </div>

@@ -15,11 +15,13 @@
 //! | in-page files | [`files`] |
 //! | audit log | [`audit`] |
 //! | core version and self-test | [`footer`] |
+//! | prepare a key for import (BYOK; its own reducer) | [`byok`] |
 
 pub mod access;
 pub mod app;
 pub mod audit;
 pub mod banner;
+pub mod byok;
 pub mod files;
 pub mod footer;
 pub mod handles;

@@ -5,6 +5,7 @@
 //! keywrap unwrap --kek HEX [--iv HEX] [--mode kw|kwp|kw-pkcs5] [--in-format F] [--out-format F] [DATA | -]
 //! keywrap kcv    --key HEX [--method ecb|cmac]
 //! keywrap trace wrap|unwrap …   (the options of wrap / unwrap)
+//! keywrap byok --provider P --algorithm NAME --public-key FILE (--key HEX | --key-file FILE) …
 //! ```
 //!
 //! Exit status: 0 on success; 1 when the operation fails (bad input data,
@@ -15,6 +16,7 @@
 //! Built only with the `cli` feature:
 //! `cargo run -p keywrap-core --features cli --bin keywrap -- wrap --kek …`.
 
+mod byok;
 mod repl;
 
 use std::io::{self, Read, Write};
@@ -66,6 +68,9 @@ enum Command {
     /// The virtual HSM's key_mgmt_util console: a REPL on a terminal, a
     /// script (each line echoed as `Command:`) otherwise.
     Console(repl::ConsoleArgs),
+    /// Bring your own key: a cloud KMS's import package from its public
+    /// wrapping key (`byok unwrap` opens one with the private key).
+    Byok(byok::ByokArgs),
 }
 
 #[derive(Subcommand)]
@@ -209,6 +214,7 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode, Failure> {
     match command {
         Command::Console(args) => return repl::run(&args).map_err(Failure::Io),
+        Command::Byok(args) => return Ok(byok::run(args)),
         Command::Wrap(args) => {
             let (kek, input) = prepare(&args)?;
             let wrapped = keywrap_core::wrap(&kek, args.mode.into(), args.iv.as_ref(), &input)?;

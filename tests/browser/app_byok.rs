@@ -1,0 +1,118 @@
+//! The "Prepare a key for import" panel in headless Chromium, driven as a
+//! user drives it: paste a provider's public key (its size and fingerprint
+//! appear), choose provider, algorithm and material, prepare, and read the
+//! file, the finishing command and both layers; refusals are specific.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[cfg(test)]
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{mount, wait_until};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const RSA3072_PUBLIC: &str = include_str!("../../crate/tests/vectors/byok/rsa3072-public.pem");
+const RSA2048_PUBLIC_DER: &[u8] =
+    include_bytes!("../../crate/tests/vectors/byok/rsa2048-public.der");
+const EC_PUBLIC: &str = include_str!("../../crate/tests/vectors/byok/ec-p256-public.pem");
+const FINGERPRINT_3072: &str = "999603f692b63278e46a72562a3620f0aa98722679efb085d38145a822e4a5fb";
+
+#[wasm_bindgen_test]
+async fn a_google_package_from_a_pasted_key() {
+    let app = mount().await;
+    app.choose("Provider", "Google Cloud KMS").await;
+    app.choose("Algorithm", "RSA_OAEP_3072_SHA256_AES_256")
+        .await;
+    app.fill("Provider's public wrapping key", RSA3072_PUBLIC)
+        .await;
+    let info = app.text("[data-testid=byok-key-info]");
+    assert!(info.contains("RSA-3072"), "{info}");
+    assert_eq!(app.text("[data-testid=byok-fingerprint]"), FINGERPRINT_3072);
+    app.choose("Key material", "A fresh 32-byte key").await;
+    app.click("Prepare the package").await;
+    let result = app.text("[data-testid=byok-result]");
+    assert!(result.contains("wrapped-key.bin (424 bytes)"), "{result}");
+    assert!(app.has_button("Download wrapped-key.bin"));
+    assert!(app.has_button("Copy as base64"));
+    let finish = app.text("[data-testid=byok-finish]");
+    assert!(
+        finish.starts_with("gcloud kms keys versions import"),
+        "{finish}"
+    );
+    assert!(
+        finish.contains("--wrapped-key-file wrapped-key.bin"),
+        "{finish}"
+    );
+    assert!(
+        app.text("[data-testid=byok-openssl]")
+            .contains("rsa_oaep_md:sha256")
+    );
+    let steps = app.text("[data-testid=byok-steps]");
+    assert!(steps.contains("3072 bits, k = 384 bytes"), "{steps}");
+    assert!(
+        steps.contains("A65959A600000020"),
+        "KWP's initial value for 32 bytes: {steps}"
+    );
+    // A provider's key: the OAEP encoding is not opened.
+    assert!(!app.has("[data-testid=byok-masking]"));
+}
+
+#[wasm_bindgen_test]
+async fn aws_base64_key_and_specific_refusals() {
+    let app = mount().await;
+    // AWS's PublicKey field: base64 of the DER.
+    let b64 = keywrap_core::encoding::encode_base64(RSA2048_PUBLIC_DER);
+    app.fill("Provider's public wrapping key", &b64).await;
+    assert!(
+        app.text("[data-testid=byok-key-info]")
+            .contains("base64 of DER")
+    );
+    app.choose("Algorithm", "RSAES_OAEP_SHA_256").await;
+    app.choose("Key material", "Pasted bytes").await;
+    app.fill(
+        "Key material (hex or base64)",
+        "00112233445566778899aabbccddeeff",
+    )
+    .await;
+    app.click("Prepare the package").await;
+    let error = app.text("[data-testid=byok-error]");
+    assert!(error.contains("32 bytes"), "{error}");
+    assert!(!app.has("[data-testid=byok-result]"), "nothing made");
+    // An EC key is refused as soon as it is pasted.
+    app.fill("Provider's public wrapping key", EC_PUBLIC).await;
+    assert!(
+        app.text("[data-testid=byok-key-info]")
+            .contains("elliptic-curve")
+    );
+    app.click("Prepare the package").await;
+    assert!(
+        app.text("[data-testid=byok-error]")
+            .contains("elliptic-curve")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_practice_key_shows_the_oaep_masking() {
+    let app = mount().await;
+    app.click("Generate a practice key pair (RSA-2048, for learning only)")
+        .await;
+    assert!(
+        wait_until(|| app.has("[data-testid=byok-fingerprint]")).await,
+        "the practice key is generated"
+    );
+    assert!(
+        app.text("[data-testid=byok-key-info]")
+            .contains("a practice key generated here")
+    );
+    app.click("Prepare the package").await;
+    let masking = app.text("[data-testid=byok-masking]");
+    assert!(
+        masking.contains("seed = maskedSeed ⊕ seedMask"),
+        "{masking}"
+    );
+    assert!(masking.contains("PS"), "{masking}");
+    assert!(app.text("[data-testid=byok-kwp]").contains("Layer 2"));
+}
