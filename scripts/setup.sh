@@ -50,6 +50,14 @@ chromium_major="$(chromium --version | grep -oE '[0-9]+' | head -1)"
 driver_major="$(chromedriver --version | grep -oE '[0-9]+' | head -1)"
 [ "$chromium_major" = "$driver_major" ] || fail "chromium $chromium_major and chromedriver $driver_major differ: apt-get install -y chromium chromium-driver"
 
+step "nginx (Debian package: tests/e2e/headers.test.mjs runs deploy/nginx.conf)"
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  [ "$(id -u)" = 0 ] || fail "nginx missing and not root: apt-get install nginx as root"
+  apt-get update
+  # Installed to be run by the tests on a loopback port, never as a service.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
+fi
+
 step "Trunk.toml names the installed tools"
 grep -q "^wasm_bindgen = \"$WBG_VERSION\"" Trunk.toml \
   || fail "Trunk.toml [tools] wasm_bindgen must be \"$WBG_VERSION\" (Cargo.lock); edit Trunk.toml, or pin wasm-bindgen in Cargo.toml to the Trunk.toml version"

@@ -22,6 +22,10 @@ while IFS= read -r f; do
 done < <(find "$dir" -type f | sort)
 awk -v r="$total_raw" -v g="$total_gz" -v b="$total_br" 'BEGIN {
   printf "dist/ total: %d bytes raw, %d bytes gzip (%.1f KB gzip), %d bytes brotli (%.1f KB brotli)\n", r, g, g / 1000, b, b / 1000 }'
+# The single file is checked by its hash (README: `sha256sum keywrap-console.html`).
+if [ -f "$dir/keywrap-console.html" ]; then
+  printf 'sha256: %s  keywrap-console.html\n' "$(sha256sum "$dir/keywrap-console.html" | cut -d' ' -f1)"
+fi
 if [ -n "$budget" ] && [ "$total_gz" -gt "$budget" ]; then
   echo "size_report: $dir is $total_gz bytes gzip, over the budget of $budget" >&2
   exit 1

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The project's one test command (README gives it; .ci/run calls it).
 # Sets up the machine, then: format, lints (native and wasm32), native tests,
-# browser tests in headless Chromium, the release build, the end-to-end tests
-# against that build, and a size report of dist/. Runners' summaries last.
+# browser tests in headless Chromium, the release build and the offline single
+# file made from it, the end-to-end tests against both, a size report of dist/
+# and of the single file (with its SHA-256), and two clean rebuilds that must
+# give the same single file. Runners' summaries last.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KEYWRAP_ROOT"
@@ -35,9 +37,8 @@ logged native cargo test --workspace --all-features
 step "browser tests (wasm-bindgen-test in headless Chromium)"
 logged browser cargo test --target wasm32-unknown-unknown -p keywrap-browser-tests
 
-step "release build (trunk, relative URLs so dist/ works under any sub-path)"
-rm -rf dist
-trunk build --release --public-url ./
+step "release build (trunk, relative URLs so dist/ works under any sub-path) and the offline single file"
+bash scripts/build_release.sh
 
 step "end-to-end tests (the built page in headless Chromium)"
 logged e2e node --test --test-reporter=spec tests/e2e/
@@ -46,6 +47,10 @@ step "size of dist/"
 bash scripts/size_report.sh dist | tee "$LOGS/size.log"
 # The one deterministic size check: the page a user downloads stays small.
 bash scripts/size_report.sh --budget 260000 dist >/dev/null
+bash scripts/size_report.sh dist-single | tee "$LOGS/size-single.log"
+
+step "single file is reproducible (two builds from clean clones, byte-identical)"
+bash scripts/reproducible.sh
 
 printf '\n== summary\n'
 # Each runner's own count, then one closing line over all of them.
@@ -56,5 +61,6 @@ count native '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' "native (carg
 count browser '/^test result:/ {p+=$4; f+=$6} END {print p+0, f+0}' "browser (wasm-bindgen-test in headless Chromium)"
 count e2e '/^ℹ pass / {p=$3} /^ℹ fail / {f=$3} END {print p+0, f+0}' "end-to-end (node --test, Playwright in headless Chromium)"
 tail -1 "$LOGS/size.log"
+grep '^sha256' "$LOGS/size-single.log"
 awk '/^test result:/ {p+=$4; f+=$6} /^ℹ pass / {p+=$3} /^ℹ fail / {f+=$3} END {printf "all: %d passed, %d failed\n", p, f}' \
   "$LOGS/native.log" "$LOGS/browser.log" "$LOGS/e2e.log"

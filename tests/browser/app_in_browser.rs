@@ -100,7 +100,7 @@ async fn the_banner_promises_no_network_and_counts_requests_and_blocked_attempts
     let banner = root.query_selector(".banner").unwrap().expect("a banner");
     let text = banner.text_content().unwrap();
     assert!(
-        text.contains("This page cannot reach the network"),
+        text.contains("This page has locked itself out of the network"),
         "{text}"
     );
     assert!(text.contains("default-src 'none'"), "{text}");

@@ -11,15 +11,20 @@ pub mod browser;
 pub mod byok_state;
 pub mod components;
 pub mod csp;
+pub mod guard;
 pub mod state;
 
 pub use components::app::App;
 
-/// Locks the page's network (see [`csp`]) and mounts the app into `<body>`.
+/// Checks where the page runs and removes WebRTC (see [`guard`]), locks the
+/// page's network (see [`csp`]) and mounts the app into `<body>`.
 ///
-/// If the lock cannot be installed the app does not start: the page says so
-/// instead of running without its promise.
+/// If the guard refuses or the lock cannot be installed the app does not
+/// start: the page says why instead of running without its promise.
 pub fn start() {
+    if guard::enforce().is_err() {
+        return;
+    }
     match csp::lock_network() {
         Ok(()) => {
             yew::Renderer::<App>::new().render();

@@ -1,5 +1,6 @@
-//! The page's own promise: it cannot reach the network, and a live count of
-//! the requests made since its static files loaded (which stays 0).
+//! The page's own promise, in exact words: what its network lock blocks and
+//! what no policy can block, and a live count of the requests made since its
+//! static files loaded (which stays 0).
 //!
 //! The count comes from a `PerformanceObserver` on `resource` entries started
 //! when the app mounts (right after the network lock), and the blocked
@@ -89,6 +90,29 @@ fn watch_network(dispatch: Dispatch) -> Watch {
     }
 }
 
+/// How the policy came to be, before the policy's name: added after boot
+/// (`dist/`).
+pub const LOCK_ADDED: &str =
+    "Once its own files had loaded, it added a Content-Security-Policy of ";
+
+/// The same for the single-file build, sealed from its first byte.
+pub const LOCK_SEALED: &str = "It started under a Content-Security-Policy of ";
+
+/// What the lock blocks: one sentence (README and ARCHITECTURE.md say the same).
+pub const LOCK_BLOCKS: &str = ", which blocks every request the page itself makes: subresources \
+(scripts, styles, images, fonts, media, frames), connections (fetch, WebSocket, EventSource), \
+beacons, workers and form submissions, to any server, the one it came from included.";
+
+/// What no policy can block, when WebRTC was removed at boot: one sentence.
+pub const LOCK_CANNOT: &str = "No policy can block a navigation of the whole tab (a link, \
+location, window.open) or WebRTC, so the page removed WebRTC when it started, and its own code \
+never navigates.";
+
+/// The same sentence when this page's realm still has WebRTC.
+pub const LOCK_CANNOT_WEBRTC_PRESENT: &str = "No policy can block a navigation of the whole \
+tab (a link, location, window.open) or WebRTC, and WebRTC is still present in this page: its own \
+code uses neither, but do not trust it with keys.";
+
 /// A padlock drawn inline (the page may load no image and no font).
 pub(super) fn lock_icon() -> Html {
     html! {
@@ -110,6 +134,8 @@ pub fn Banner(props: &BannerProps) -> Html {
         });
     }
     let locked = crate::csp::is_locked();
+    let sealed = crate::csp::boot_is_sealed();
+    let webrtc = crate::guard::webrtc_present();
     let n = props.network;
     let requests = if n.observing {
         n.requests.to_string()
@@ -121,11 +147,12 @@ pub fn Banner(props: &BannerProps) -> Html {
             <p class="promise">
                 if locked { { lock_icon() } } else { <span class="lock" aria-hidden="true">{ "⚠" }</span> }
                 if locked {
-                    <strong>{ "This page cannot reach the network." }</strong>
-                    { " Once it loaded, it locked itself with a Content-Security-Policy of " }
+                    <strong>{ "This page has locked itself out of the network." }</strong>
+                    { " " }{ if sealed { LOCK_SEALED } else { LOCK_ADDED } }
                     <code>{ "default-src 'none'" }</code>
-                    { ": no request of any kind can leave it, not even to the server it came from. \
-                       Your keys stay in this tab." }
+                    { LOCK_BLOCKS }
+                    { " " }{ if webrtc { LOCK_CANNOT_WEBRTC_PRESENT } else { LOCK_CANNOT } }
+                    { " Your keys stay in this tab." }
                 } else {
                     <strong>{ "The network lock is missing: do not trust this page with keys." }</strong>
                 }

@@ -293,17 +293,55 @@ fn read_stdin(format: Format) -> Result<Zeroizing<Vec<u8>>, Failure> {
         Format::Base64 => MAX_WRAPPED_LEN / 3 * 4 + MAX_WRAPPED_LEN / 16 + 4096,
         Format::Raw => MAX_WRAPPED_LEN,
     };
-    let mut buf = Zeroizing::new(Vec::new());
-    io::stdin()
-        .lock()
-        .take(limit as u64 + 1)
-        .read_to_end(&mut buf)?;
-    if buf.len() > limit {
-        return Err(Failure::Operation(Error::InputTooLarge {
-            len: buf.len(),
-            max: limit,
-        }));
+    read_limited(&mut io::stdin().lock(), limit)
+}
+
+/// The first buffer [`read_limited`] allocates: enough for any key or blob a
+/// person pastes, so most reads never grow.
+const FIRST_READ_BUFFER: usize = 64 * 1024;
+
+/// Reads `reader` to its end into a wiped-on-drop buffer, refusing more than
+/// `limit` bytes.
+///
+/// `read_to_end` would grow a `Vec` by reallocation, and a reallocation frees
+/// the old block without wiping it: a copy of the key would stay in freed
+/// memory. Here the buffer is always fully initialised (`len == capacity`,
+/// zeros beyond what was read), bytes are read into its unfilled tail, and
+/// growing allocates a new `Zeroizing` buffer, copies, and drops the old one,
+/// which wipes it.
+fn read_limited(reader: &mut impl Read, limit: usize) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    // One byte past the limit tells "too large" from "exactly the limit".
+    let most = limit.saturating_add(1);
+    let mut buf = Zeroizing::new(vec![0u8; FIRST_READ_BUFFER.min(most)]);
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            if filled >= most {
+                return Err(Failure::Operation(Error::InputTooLarge {
+                    len: filled,
+                    max: limit,
+                }));
+            }
+            let mut bigger = Zeroizing::new(vec![0u8; buf.len().saturating_mul(2).min(most)]);
+            if let (Some(to), Some(from)) = (bigger.get_mut(..filled), buf.get(..filled)) {
+                to.copy_from_slice(from);
+            }
+            // The old buffer is dropped here, and wiped.
+            buf = bigger;
+        }
+        let Some(tail) = buf.get_mut(filled..) else {
+            break;
+        };
+        match reader.read(tail) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Failure::Io(e)),
+        }
     }
+    // Shrinking the length keeps the allocation (and its zeros); it is wiped,
+    // whole capacity included, when the caller drops it.
+    buf.truncate(filled);
     Ok(buf)
 }
 
@@ -311,14 +349,21 @@ fn write_output(bytes: &[u8], format: Format) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match format {
         Format::Raw => out.write_all(bytes)?,
-        Format::Hex | Format::Base64 => {
-            let mut text = encoding::encode(bytes, format);
-            text.push(b'\n');
-            out.write_all(&text)?;
-        }
+        Format::Hex | Format::Base64 => out.write_all(&encoded_line(bytes, format))?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// `bytes` in hex or base64 with a line break, built in one buffer sized up
+/// front: pushing `\n` onto the full buffer `encode` returns would reallocate
+/// it and free an unwiped copy of the key's text.
+fn encoded_line(bytes: &[u8], format: Format) -> Zeroizing<Vec<u8>> {
+    let text = encoding::encode(bytes, format);
+    let mut line = Zeroizing::new(Vec::with_capacity(text.len().saturating_add(1)));
+    line.extend_from_slice(&text);
+    line.push(b'\n');
+    line
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -503,4 +548,98 @@ fn print_unwrap_trace(
 fn write_key_line(out: &mut impl Write, key: &SecretBytes) -> io::Result<()> {
     let text = Zeroizing::new(encoding::encode_hex(key.expose_secret()));
     writeln!(out, "Key data ({} bytes): {}", key.len(), text.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `chunk` bytes a call, as a pipe does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.chunk.min(out.len()).min(self.data.len());
+            let (now, rest) = self.data.split_at(n);
+            out.get_mut(..n)
+                .ok_or_else(|| io::Error::other("short buffer"))?
+                .copy_from_slice(now);
+            self.data = rest;
+            Ok(n)
+        }
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|i| u8::try_from(i % 251).unwrap_or(0))
+            .collect()
+    }
+
+    #[test]
+    fn stdin_reads_everything_across_chunks_and_growth() {
+        // Past the first buffer, so the read grows twice; odd chunk sizes
+        // cross every boundary.
+        let data = pattern(FIRST_READ_BUFFER * 3 + 17);
+        for chunk in [1, 7, 4096, FIRST_READ_BUFFER + 1] {
+            let mut reader = Trickle { data: &data, chunk };
+            let got = read_limited(&mut reader, data.len()).map_err(|_| "refused");
+            assert_eq!(
+                got.as_deref().map(|v| v.as_slice()),
+                Ok(data.as_slice()),
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn stdin_takes_exactly_the_limit_and_refuses_one_byte_more() {
+        let data = pattern(1000);
+        let mut at_limit = Trickle {
+            data: &data,
+            chunk: 333,
+        };
+        assert_eq!(
+            read_limited(&mut at_limit, 1000).map(|v| v.len()).ok(),
+            Some(1000)
+        );
+        let mut over = Trickle {
+            data: &data,
+            chunk: 333,
+        };
+        match read_limited(&mut over, 999) {
+            Err(Failure::Operation(Error::InputTooLarge { len, max })) => {
+                assert_eq!((len, max), (1000, 999));
+            }
+            other => panic!("expected InputTooLarge, got ok={}", other.is_ok()),
+        }
+    }
+
+    #[test]
+    fn stdin_empty_input_is_empty() {
+        let mut empty = Trickle {
+            data: &[],
+            chunk: 1,
+        };
+        assert_eq!(read_limited(&mut empty, 10).map(|v| v.len()).ok(), Some(0));
+    }
+
+    #[test]
+    fn the_output_line_never_outgrows_its_first_allocation() {
+        // encode() returns a buffer with no room to spare; the line is sized
+        // for the text and its line break up front, so the push never moves it.
+        for len in [0, 1, 16, 32, 1000] {
+            let key = pattern(len);
+            for format in [Format::Hex, Format::Base64] {
+                let line = encoded_line(&key, format);
+                let text = encoding::encode(&key, format);
+                assert_eq!(line.capacity(), text.len() + 1, "{len} bytes, {format:?}");
+                assert_eq!(line.len(), line.capacity());
+                assert_eq!(line.last(), Some(&b'\n'));
+                assert_eq!(line.get(..text.len()), Some(text.as_slice()));
+            }
+        }
+    }
 }
