@@ -99,7 +99,7 @@ pub fn ByokPanel() -> Html {
     };
     let on_key_file = {
         let dispatch = dispatch.clone();
-        let reader = reader.clone();
+        let reader = std::rc::Rc::clone(&reader);
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(file) = crate::browser::chosen_file(&input) else {
