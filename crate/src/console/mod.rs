@@ -618,7 +618,9 @@ impl Session {
 
     /// Completions for the word being typed at the end of `line`: command
     /// names, the command's flags, key handles after `-k -w -o`, file names
-    /// after `-f`. Sorted, without duplicates.
+    /// after `-f` and `-out`, the legal values after other value flags
+    /// (`-t` 16/31, `-s` 16/24/32, `-m` 4/5/6, …; none for free text such
+    /// as `-l`). Sorted, without duplicates.
     pub fn complete(&self, line: &str) -> Vec<String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let ends_with_space = line.ends_with(char::is_whitespace);
@@ -649,10 +651,18 @@ impl Session {
                         }
                     }
                 }
-                Some("-f") => {
+                Some("-f" | "-out") => {
                     for f in self.files.list() {
                         if f.name.starts_with(partial) {
                             out.insert(f.name);
+                        }
+                    }
+                }
+                Some(flag) if cmd.takes_value(flag) => {
+                    // A value flag: its legal values, never another flag.
+                    for value in cmd.flag_values(flag) {
+                        if value.starts_with(partial) {
+                            out.insert((*value).to_owned());
                         }
                     }
                 }
