@@ -86,7 +86,10 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
             let done = {
                 let d = d.clone();
                 Callback::from(move |r: Result<(String, Vec<u8>), String>| match r {
-                    Ok((name, bytes)) => d.dispatch(Action::UploadFile { name, bytes }),
+                    Ok((name, bytes)) => d.dispatch(Action::UploadFile {
+                        name,
+                        bytes: crate::state::FileBytes(bytes),
+                    }),
                     Err(text) => d.dispatch(Action::Status { text, ok: false }),
                 })
             };
