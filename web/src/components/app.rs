@@ -195,13 +195,13 @@ pub fn App() -> Html {
                     <Banner network={network} status={None} dispatch={dispatch.clone()} />
                 </details>
             </Header>
-            <p class={classes!("status-line", status.map(|s| if s.ok { "ok" } else { "bad" }))}
-               role="status" aria-live="polite" data-testid="status">
-                if let Some(s) = status {
-                    <span aria-hidden="true">{ if s.ok { "✔ " } else { "✖ " } }</span>{ s.text.clone() }
-                }
-            </p>
             <main class="learn">
+                <p class={classes!("status-line", status.map(|s| if s.ok { "ok" } else { "bad" }))}
+                   role="status" aria-live="polite" data-testid="status">
+                    if let Some(s) = status {
+                        <span aria-hidden="true">{ if s.ok { "✔ " } else { "✖ " } }</span>{ s.text.clone() }
+                    }
+                </p>
                 if !state.start_dismissed {
                     <StartStrip ran={seed_ran} on_show_steps={(*on_show_steps).clone()} dispatch={dispatch.clone()} />
                 }

@@ -157,7 +157,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                         <th scope="col">{ "Name" }</th>
                         <th scope="col">{ "Size" }</th>
                         <th scope="col">{ if you { "Origin" } else { "They see" } }</th>
-                        <th scope="col">{ if you { "Actions" } else { "" } }</th>
+                        <th scope="col">{ if you { "Actions" } else { "Actions (none for them)" } }</th>
                     </tr></thead>
                     <tbody>
                         if props.files.is_empty() {

@@ -426,7 +426,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     }
                     <label for="wrap-output">{ "Wrapped key output" }</label>
                     <textarea id="wrap-output" class="mono" readonly=true rows="3"
-                        data-testid="wrap-output" value={text.clone()} />
+                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={text.clone()} />
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "wrapped key")} aria-label="Copy wrapped key">{ "Copy" }</button>
                         <button type="button" onclick={on_download}>{ "Download" }</button>

@@ -692,7 +692,9 @@ impl AppState {
                 if !live {
                     self.set_status(format!("Key wrapped: {len} bytes. {summary}."), true);
                 }
+                let id = self.fresh_id();
                 self.set_wrap_result(Ok(WrapOutput {
+                    id,
                     hex: encoding::encode_hex(&out.wrapped),
                     base64: encoding::encode_base64(&out.wrapped),
                     wrapped: Rc::new(out.wrapped),

@@ -239,6 +239,8 @@ impl OpError {
 /// A workbench wrap that succeeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrapOutput {
+    /// Unique within the page: a new wrap, even of the same bytes, has a new id.
+    pub id: u64,
     /// The wrapped key (ciphertext: not secret without the KEK).
     pub wrapped: Rc<Vec<u8>>,
     /// It in hex (lower case).
