@@ -128,8 +128,16 @@ test('one keystroke in the Command field with 1,000 keys in the HSM (figure prin
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
-      return { median: times[15], max: times[29] };
+      // The render has happened by then: Tab's completion shows in the field.
+      input.value = 'genS';
+      input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      await macrotask();
+      const t0 = performance.now();
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true }));
+      await macrotask();
+      const tab = performance.now() - t0;
+      return { median: times[15], max: times[29], tab, completed: input.value };
     });
-    assert.equal(await commandValue(page), 'findKey -l k29');
-    console.log(`keystroke with 1000 keys in the HSM: median ${ms.median.toFixed(1)} ms, max ${ms.max.toFixed(1)} ms (30 input events, render included)`);
+    assert.equal(ms.completed, 'genSymKey ', 'the render finished within the measured time');
+    console.log(`keystroke with 1000 keys in the HSM: median ${ms.median.toFixed(1)} ms, max ${ms.max.toFixed(1)} ms (30 input events, render included); Tab completion ${ms.tab.toFixed(1)} ms`);
   }));

@@ -185,14 +185,40 @@ impl App {
         settle().await;
     }
 
-    /// Runs a console line as if typed and entered.
+    /// The id of the transcript's newest entry (0 when empty).
+    fn last_entry(&self) -> u64 {
+        self.all(".transcript .entry")
+            .last()
+            .and_then(|e| e.get_attribute("data-entry"))
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Runs a console line as if typed and entered; returns the text (echo
+    /// and output) of the entries it added.
     pub async fn run(&self, line: &str) -> String {
-        let before = self.text("[role='log']");
+        let before = self.last_entry();
         self.fill("Command", line).await;
         self.button("Run").click();
         settle().await;
-        let after = self.text("[role='log']");
-        after.strip_prefix(&before).unwrap_or(&after).to_owned()
+        self.all(".transcript .entry")
+            .iter()
+            .filter(|e| {
+                e.get_attribute("data-entry")
+                    .and_then(|id| id.parse::<u64>().ok())
+                    .is_some_and(|id| id > before)
+            })
+            .map(|e| {
+                let part = |sel: &str| {
+                    e.query_selector(sel)
+                        .ok()
+                        .flatten()
+                        .and_then(|n| n.text_content())
+                        .unwrap_or_default()
+                };
+                format!("{}{}", part(".echo"), part(".output"))
+            })
+            .collect()
     }
 
     /// Presses a key in the labelled field.

@@ -207,7 +207,7 @@ fn tenancy_switch(props: &WhoCanSeeProps) -> Html {
                 { for radios }
             </fieldset>
             <details class="badge fips-badge">
-                <summary><span aria-hidden="true">{ "🛡 " }</span>{ fips_line(mode) }</summary>
+                <summary>{ fips_line(mode) }</summary>
                 <p class="fips" data-testid="fips-summary">{ mode.fips_summary() }</p>
                 <p class="source"><span class="muted">{ "Where this comes from: " }</span>{ mode.source().citation() }</p>
             </details>

@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use crate::components::{
     access::WhoCanSee, audit::AuditPanel, banner::Banner, files::FilesPanel, footer::Footer,
-    handles::HandlesPanel, header::Header, key_table::KeyTable, start::StartStrip,
+    handles::HandlesPanel, header::Header, key_table::KeyTable, start::start_strip,
     step_viewer::StepViewer, terminal::Terminal, workbench::Workbench,
 };
 use crate::state::{Action, AppState, SEED_SESSION};
@@ -191,7 +191,7 @@ pub fn App() -> Html {
             <a class="skip-link" href="#command-input">{ "Skip to the console" }</a>
             <Header user={view.user.clone()} view_as={state.keys.view_as} dispatch={dispatch.clone()}>
                 <details class={classes!("badge", "lock-badge", (!locked).then_some("unlocked"))}>
-                    <summary><span aria-hidden="true">{ if locked { "🔒 " } else { "⚠ " } }</span>{ lock_summary }</summary>
+                    <summary>if locked { { crate::components::banner::lock_icon() } } else { <span aria-hidden="true">{ "⚠ " }</span> }{ lock_summary }</summary>
                     <Banner network={network} status={None} dispatch={dispatch.clone()} />
                 </details>
             </Header>
@@ -203,7 +203,7 @@ pub fn App() -> Html {
                     }
                 </p>
                 if !state.start_dismissed {
-                    <StartStrip ran={seed_ran} on_show_steps={(*on_show_steps).clone()} dispatch={dispatch.clone()} />
+                    { start_strip(&seed_ran, &on_show_steps, &dispatch) }
                 }
                 <div class="act">
                     <Terminal
@@ -235,7 +235,6 @@ pub fn App() -> Html {
                         tenancy={view.tenancy}
                         selected={view.matrix_key}
                         dispatch={dispatch.clone()} />
-                    <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
                     <WhoCanSee
                         shared={view.shared.clone()}
                         dedicated={view.dedicated.clone()}
@@ -243,6 +242,7 @@ pub fn App() -> Html {
                         tenancy={view.tenancy}
                         view_as={state.keys.view_as}
                         dispatch={dispatch.clone()} />
+                    <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
                 </div>
                 <div class="records">
                     <FilesPanel

@@ -8,24 +8,13 @@ use yew::prelude::*;
 use super::Dispatch;
 use crate::state::{Action, Line, SEED_SESSION};
 
-/// What the start strip needs.
-#[derive(Properties, PartialEq)]
-pub struct StartStripProps {
-    /// Which of the seed lines have run (by index), to mark them done.
-    pub ran: Vec<bool>,
-    /// Brings the step viewer into view (after "learn the steps").
-    pub on_show_steps: Callback<()>,
-    /// The reducer.
-    pub dispatch: Dispatch,
-}
-
-/// The start strip.
-#[component]
-pub fn StartStrip(props: &StartStripProps) -> Html {
-    let d = &props.dispatch;
+/// The start strip. `ran` says which seed lines have run (by index);
+/// `on_show_steps` brings the step viewer into view after "learn the steps".
+/// A plain function, not a component: it keeps no state of its own.
+pub fn start_strip(ran: &[bool], on_show_steps: &Callback<()>, d: &Dispatch) -> Html {
     let on_learn = {
         let d = d.clone();
-        let show = props.on_show_steps.clone();
+        let show = on_show_steps.clone();
         Callback::from(move |_: MouseEvent| {
             d.dispatch(Action::StartLearn);
             show.emit(());
@@ -64,7 +53,7 @@ pub fn StartStrip(props: &StartStripProps) -> Html {
                             let onclick = Callback::from(move |_: MouseEvent| {
                                 d.dispatch(Action::Run(Line::from(*line)))
                             });
-                            let done = props.ran.get(i).copied().unwrap_or(false);
+                            let done = ran.get(i).copied().unwrap_or(false);
                             html! {
                                 <li>
                                     <button type="button" class="seed-line" {onclick}>

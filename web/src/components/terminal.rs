@@ -100,7 +100,8 @@ pub fn TranscriptItem(props: &EntryProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     html! {
-        <div class={classes!("entry", if entry.success { "ok" } else { "refused" })}>
+        <div class={classes!("entry", if entry.success { "ok" } else { "refused" })}
+            data-entry={entry.id.to_string()}>
             <div class="echo">
                 <span class="sr-mark" aria-hidden="true">{ if entry.success { "✔ " } else { "✖ " } }</span>
                 { if entry.pasted { "Pasted:   " } else { "Command:  " } }{ &entry.command }
@@ -150,7 +151,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let input_ref = input_ref.clone();
         use_effect_with((), move |_| {
             if let Some(input) = input_ref.cast::<web_sys::HtmlElement>() {
-                let _ = input.focus();
+                // Without scrolling: on a phone the start strip stays in view.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = input.focus_with_options(&options);
             }
         });
     }

@@ -97,70 +97,26 @@ fn checkbox(dispatch: &Dispatch, make: fn(bool) -> WorkbenchField) -> Callback<E
 
 use wasm_bindgen::JsCast;
 
-/// Which secret a [`SecretField`] edits.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Secret {
-    /// The key to wrap.
-    Key,
-    /// The KEK.
-    Kek,
+/// A pasted-key textarea's input handler: the text goes from the field
+/// straight into a `Zeroizing` string in the state.
+fn secret_input(
+    d: &Dispatch,
+    make: fn(Zeroizing<String>) -> WorkbenchField,
+) -> Callback<InputEvent> {
+    let d = d.clone();
+    Callback::from(move |e: InputEvent| {
+        let text = Zeroizing::new(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        d.dispatch(Action::Workbench(make(text)));
+    })
 }
 
-/// What a secret paste field needs.
-#[derive(Properties, PartialEq)]
-pub struct SecretFieldProps {
-    /// The field's id (its label points at it).
-    pub id: AttrValue,
-    /// Which secret.
-    pub which: Secret,
-    /// The workbench's slice (the secret's one copy lives there).
-    pub state: Rc<WorkbenchState>,
-    /// The ids of the hints that describe it.
-    pub describedby: AttrValue,
-    /// Whether the reading is an error.
-    pub invalid: bool,
-    /// The reducer.
-    pub dispatch: Dispatch,
-}
-
-/// A textarea for pasted key bytes. Uncontrolled: the text goes from the
-/// field straight into a `Zeroizing` string in the state, and the field is
-/// set from the state only when they differ (a value the page filled in).
-#[component]
-pub fn SecretField(props: &SecretFieldProps) -> Html {
-    let area = use_node_ref();
+/// Sets an uncontrolled secret field from the state when they differ (a
+/// value the page filled in); typing never differs, so the caret stays.
+fn sync_secret(field: &NodeRef, text: &str) {
+    if let Some(el) = field.cast::<HtmlTextAreaElement>()
+        && el.value() != text
     {
-        let area = area.clone();
-        let state = Rc::clone(&props.state);
-        let which = props.which;
-        use_effect(move || {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let text = match which {
-                    Secret::Key => &state.form.pasted_key,
-                    Secret::Kek => &state.form.pasted_kek,
-                };
-                if el.value() != text.as_str() {
-                    el.set_value(text);
-                }
-            }
-        });
-    }
-    let oninput = {
-        let d = props.dispatch.clone();
-        let which = props.which;
-        Callback::from(move |e: InputEvent| {
-            let text = Zeroizing::new(e.target_unchecked_into::<HtmlTextAreaElement>().value());
-            d.dispatch(Action::Workbench(match which {
-                Secret::Key => WorkbenchField::PastedKey(text),
-                Secret::Kek => WorkbenchField::PastedKek(text),
-            }));
-        })
-    };
-    html! {
-        <textarea id={props.id.clone()} ref={area} class="mono" rows="2" spellcheck="false"
-            autocomplete="off" maxlength={MAX_PASTE_CHARS.to_string()} {oninput}
-            aria-describedby={props.describedby.clone()}
-            aria-invalid={props.invalid.to_string()} />
+        el.set_value(text);
     }
 }
 
@@ -235,6 +191,18 @@ fn names_table(m: Mechanism) -> Html {
 pub fn Workbench(props: &WorkbenchProps) -> Html {
     let wb = &props.state;
     let form = &wb.form;
+    // The pasted key and KEK fields are uncontrolled (no copy of a secret in
+    // an attribute); they follow the state after each render.
+    let kek_field = use_node_ref();
+    let key_field = use_node_ref();
+    {
+        let (kek_field, key_field) = (kek_field.clone(), key_field.clone());
+        let state = Rc::clone(&props.state);
+        use_effect(move || {
+            sync_secret(&kek_field, &state.form.pasted_kek);
+            sync_secret(&key_field, &state.form.pasted_key);
+        });
+    }
     let d = &props.dispatch;
     // Keeps a file read alive until it finishes.
     let reader: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>> =
@@ -496,9 +464,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     </select>
                     if pasted_kek {
                         <label for="wb-pasted-kek">{ "KEK (hex or base64)" }</label>
-                        <SecretField id="wb-pasted-kek" which={Secret::Kek} state={Rc::clone(&props.state)}
-                            describedby="wb-kek-hint" invalid={matches!(wb.kek_reading, Some(Err(_)))}
-                            dispatch={d.clone()} />
+                        <textarea id="wb-pasted-kek" ref={kek_field} class="mono" rows="2" spellcheck="false"
+                            autocomplete="off" maxlength={MAX_PASTE_CHARS.to_string()}
+                            oninput={secret_input(d, WorkbenchField::PastedKek)}
+                            aria-describedby="wb-kek-hint"
+                            aria-invalid={matches!(wb.kek_reading, Some(Err(_))).to_string()} />
                         { paste_hint(&wb.kek_reading, "wb-kek-hint") }
                     }
                 </div>
@@ -538,9 +508,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         </select>
                         if form.target == KeyChoice::Pasted {
                             <label for="wb-pasted-key">{ "Key bytes (hex or base64)" }</label>
-                            <SecretField id="wb-pasted-key" which={Secret::Key} state={Rc::clone(&props.state)}
-                                describedby="wb-key-hint" invalid={matches!(wb.key_reading, Some(Err(_)))}
-                                dispatch={d.clone()} />
+                            <textarea id="wb-pasted-key" ref={key_field} class="mono" rows="2" spellcheck="false"
+                                autocomplete="off" maxlength={MAX_PASTE_CHARS.to_string()}
+                                oninput={secret_input(d, WorkbenchField::PastedKey)}
+                                aria-describedby="wb-key-hint"
+                                aria-invalid={matches!(wb.key_reading, Some(Err(_))).to_string()} />
                             { paste_hint(&wb.key_reading, "wb-key-hint") }
                         }
                         if hsm_target && pasted_kek {
@@ -548,26 +520,34 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         }
                     </div>
                     <div class="field inline-fields">
-                        <label for="wb-format">{ "Output format" }</label>
-                        <select id="wb-format" onchange={on_format}>
-                            <option value="hex" selected={form.out_format == Format::Hex}>{ "hex" }</option>
-                            <option value="base64" selected={form.out_format == Format::Base64}>{ "base64" }</option>
-                        </select>
+                        <span class="pair">
+                            <label for="wb-format">{ "Output format" }</label>
+                            <select id="wb-format" onchange={on_format}>
+                                <option value="hex" selected={form.out_format == Format::Hex}>{ "hex" }</option>
+                                <option value="base64" selected={form.out_format == Format::Base64}>{ "base64" }</option>
+                            </select>
+                        </span>
                         if form.out_format == Format::Hex {
-                            <label for="wb-case">{ "Hex case" }</label>
-                            <select id="wb-case" onchange={on_case}>
-                                <option value="lower" selected={!style.upper}>{ "lower (a6a6…)" }</option>
-                                <option value="upper" selected={style.upper}>{ "UPPER (A6A6…)" }</option>
-                            </select>
-                            <label for="wb-group">{ "Group" }</label>
-                            <select id="wb-group" onchange={on_group}>
-                                <option value="0" selected={style.group == 0}>{ "none" }</option>
-                                <option value="4" selected={style.group == 4}>{ "4 bytes" }</option>
-                                <option value="8" selected={style.group == 8}>{ "8 bytes (semiblocks)" }</option>
-                            </select>
+                            <span class="pair">
+                                <label for="wb-case">{ "Hex case" }</label>
+                                <select id="wb-case" onchange={on_case}>
+                                    <option value="lower" selected={!style.upper}>{ "lower" }</option>
+                                    <option value="upper" selected={style.upper}>{ "UPPER" }</option>
+                                </select>
+                            </span>
+                            <span class="pair">
+                                <label for="wb-group">{ "Group" }</label>
+                                <select id="wb-group" onchange={on_group}>
+                                    <option value="0" selected={style.group == 0}>{ "none" }</option>
+                                    <option value="4" selected={style.group == 4}>{ "4 bytes" }</option>
+                                    <option value="8" selected={style.group == 8}>{ "8 bytes" }</option>
+                                </select>
+                            </span>
                         }
-                        <label for="wb-file">{ "File name" }</label>
-                        <input id="wb-file" type="text" value={form.file_name.clone()} oninput={on_file_name} />
+                        <span class="pair">
+                            <label for="wb-file">{ "File name" }</label>
+                            <input id="wb-file" type="text" value={form.file_name.clone()} oninput={on_file_name} />
+                        </span>
                     </div>
                     <div class="check-line check-field">
                         <input id="wb-save" type="checkbox" checked={form.save_to_files} onchange={on_save} />
