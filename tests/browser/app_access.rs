@@ -225,7 +225,14 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
         "wrapKey -k {payload} -w {kek} -out mykey.key -m 5"
     ))
     .await;
-    assert!(app.has_button(&format!("Reveal key {kek}")));
+    // Your own view: the value column says why the sensitive kek is never shown.
+    assert!(
+        app.key_rows()
+            .iter()
+            .any(|r| r.contains("Never shown: sensitive")),
+        "{:?}",
+        app.key_rows()
+    );
 
     app.choose("View as", "Someone holding the blob").await;
     assert!(
@@ -233,7 +240,8 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
             .contains("Someone holding the blob")
     );
     assert!(
-        !app.has_button(&format!("Reveal key {kek}")),
+        !app.has_button(&format!("Reveal key {kek}"))
+            && !app.key_rows().iter().any(|r| r.contains("Never shown")),
         "no reveal as another actor"
     );
     let rows = app.key_rows();
@@ -279,5 +287,12 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
     );
     app.click("View as you (this tab)").await;
     assert!(!app.has("[data-testid='viewing-as']"));
-    assert!(app.has_button(&format!("Reveal key {kek}")));
+    // Your own view: the value column says why the sensitive kek is never shown.
+    assert!(
+        app.key_rows()
+            .iter()
+            .any(|r| r.contains("Never shown: sensitive")),
+        "{:?}",
+        app.key_rows()
+    );
 }

@@ -72,11 +72,19 @@ test('the seed session pasted as four lines runs line by line, each echoed', () 
     const echoes = await page.locator('.transcript .echo').allTextContents();
     assert.deepEqual(echoes.map((e) => e.replace(/^[✔✖]\s*/, '').replace(/\s+/g, ' ').trim()), SEED.map((l) => `Pasted: ${l}`));
     assert.match(await page.getByRole('log').textContent(), /Key Unwrapped\./);
-    // A paste beyond the field's limit is refused with the limit said, and runs nothing.
-    await paste(page, 'findKey\n'.repeat(10_000));
+    // A 100 MB paste is refused with the limit said, runs nothing, and the
+    // page lives on (the text is built inside the page, not sent to it).
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'findKey\n'.repeat(12_500_000));
+      const input = document.getElementById('command-input');
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
     const refusal = await page.getByTestId('paste-error').textContent();
-    assert.match(refusal, /at most 65536/);
+    assert.match(refusal, /100000000 characters; the Command field takes at most 65536/);
     assert.equal(await page.locator('.transcript .entry').count(), 4);
+    assert.equal(await page.getByLabel('Command', { exact: true }).getAttribute('maxlength'), '8192');
+    assert.match(await page.locator('#prompt-hint').textContent(), /at most 8192 characters, a paste 65536/);
   }));
 
 test('a workbench wrap from the keyboard alone', () =>
@@ -140,4 +148,22 @@ test('one keystroke in the Command field with 1,000 keys in the HSM (figure prin
     });
     assert.equal(ms.completed, 'genSymKey ', 'the render finished within the measured time');
     console.log(`keystroke with 1000 keys in the HSM: median ${ms.median.toFixed(1)} ms, max ${ms.max.toFixed(1)} ms (30 input events, render included); Tab completion ${ms.tab.toFixed(1)} ms`);
+  }));
+
+test('closing or reloading the tab asks first while keys or files exist, and not before', () =>
+  fixture.withConsole(async ({ page, handleFrom }) => {
+    // The browser asks when a beforeunload handler cancels the event; the
+    // event is dispatched here as the browser would before unloading.
+    const unload = () => page.evaluate(() => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    });
+    assert.equal(await unload(), false, 'nothing to lose: no question');
+    await handleFrom('genSymKey -t 31 -s 32 -l kek');
+    assert.equal(await unload(), true, 'a key would be lost: the browser asks');
+    await page.getByLabel('Command', { exact: true }).fill('deleteKey -k 6');
+    await page.getByLabel('Command', { exact: true }).press('Enter');
+    await page.waitForFunction(() => document.querySelector('table.key-table').textContent.includes('No keys yet'));
+    assert.equal(await unload(), false, 'the last key deleted: no question');
   }));

@@ -113,10 +113,12 @@ fn secret_input(
 /// Sets an uncontrolled secret field from the state when they differ (a
 /// value the page filled in); typing never differs, so the caret stays.
 fn sync_secret(field: &NodeRef, text: &str) {
-    if let Some(el) = field.cast::<HtmlTextAreaElement>()
-        && el.value() != text
-    {
-        el.set_value(text);
+    if let Some(el) = field.cast::<HtmlTextAreaElement>() {
+        // The field's text is a secret too: its copy is wiped after the look.
+        let shown = Zeroizing::new(el.value());
+        if shown.as_str() != text {
+            el.set_value(text);
+        }
     }
 }
 
