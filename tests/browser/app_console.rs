@@ -329,7 +329,7 @@ async fn files_are_listed_uploaded_and_deleted() {
     assert!(wait_until(|| app.text("table.files-table").contains("notes.bin")).await);
     assert!(app.text("table.files-table").contains("4 bytes"));
     assert!(app.text("table.files-table").contains("uploaded by you"));
-    assert!(app.text("[role='status']").contains("Uploaded"));
+    assert!(app.text("[data-testid='status']").contains("Uploaded"));
 
     // The console reads it: aesWrapUnwrap refuses 4 bytes, by name.
     let out = app.run("genSymKey -t 31 -s 16 -l k").await;
@@ -357,7 +357,7 @@ async fn files_are_listed_uploaded_and_deleted() {
     assert!(out.contains("self.key"), "{out}");
     app.click("Download file self.key").await;
     assert!(
-        app.text("[role='status']")
+        app.text("[data-testid='status']")
             .contains("Downloaded \"self.key\"")
     );
 }

@@ -74,7 +74,7 @@ async fn the_rfc_3394_vector_wraps_through_the_form_with_every_step() {
     app.click("Copy wrapped key").await;
     assert!(
         wait_until(|| {
-            let status = app.text("[role='status']");
+            let status = app.text("[data-testid='status']");
             status.contains("Copied the wrapped key")
                 || status.contains("Could not copy the wrapped key")
         })
@@ -408,7 +408,7 @@ async fn download_and_upload_a_wrapped_file_then_unwrap_it() {
     app.click("Wrap").await;
     app.click("Download").await;
     assert!(
-        app.text("[role='status']")
+        app.text("[data-testid='status']")
             .contains("Downloaded the wrapped key as \"mykey.key\"")
     );
 

@@ -247,8 +247,11 @@ impl App {
         transfer.items().add_with_file(&file).unwrap();
         input.set_files(transfer.files().as_ref());
         fire(&el, "change");
-        // FileReader is asynchronous.
+        // FileReader is asynchronous: wait until the page names the file
+        // (the files table or the unwrap form's note), at most two seconds.
         sleep(40).await;
+        let quoted = name.to_owned();
+        wait_until(|| self.root.inner_html().contains(&quoted)).await;
     }
 
     /// The key table's rows, as text.

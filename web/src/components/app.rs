@@ -235,6 +235,9 @@ pub fn App() -> Html {
                         tenancy={view.tenancy}
                         selected={view.matrix_key}
                         dispatch={dispatch.clone()} />
+                    <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
+                </div>
+                <div class="compare">
                     <WhoCanSee
                         shared={view.shared.clone()}
                         dedicated={view.dedicated.clone()}
@@ -242,7 +245,6 @@ pub fn App() -> Html {
                         tenancy={view.tenancy}
                         view_as={state.keys.view_as}
                         dispatch={dispatch.clone()} />
-                    <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
                 </div>
                 <div class="records">
                     <FilesPanel
