@@ -42,8 +42,8 @@ impl TenancyMode {
     pub const fn fips_summary(self) -> &'static str {
         match self {
             Self::SharedMultiTenant => {
-                "In the seed's telling, a shared HSM service is FIPS 140-2 Level 2 and the provider \
-                 has the opportunity to reach keys. Today AWS KMS runs a multi-tenant HSM fleet \
+                "Shared HSM services have long been described as FIPS 140-2 Level 2, with the \
+                 provider able to reach keys. Today AWS KMS runs a multi-tenant HSM fleet \
                  validated at FIPS 140-3 Level 3 (CMVP certificate #4884): the level rose, but \
                  the provider still runs the software that separates tenants."
             }
@@ -207,8 +207,8 @@ impl Source {
                  no network connection; the host serves the page's code on every load."
             }
             Self::SharedServiceFips => {
-                "Project seed (shared HSM service, FIPS 140-2 Level 2, the provider \"has the \
-                 opportunity\" to reach keys); AWS KMS HSMs: multi-tenant fleet, FIPS 140-3 \
+                "The common account of shared HSM services (FIPS 140-2 Level 2, the provider \
+                 \"has the opportunity\" to reach keys); AWS KMS HSMs: multi-tenant fleet, FIPS 140-3 \
                  Level 3, CMVP certificate #4884."
             }
             Self::CloudHsmFips => {
@@ -395,19 +395,12 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
         ),
 
         // ---- Another tenant --------------------------------------------------------
-        (Actor::OtherTenant, cap) => match mode {
+        (Actor::OtherTenant, _) => match mode {
             TenancyMode::SharedMultiTenant => Verdict::new(
                 No,
-                format!(
-                    "Another tenant shares the hardware but not your partition: the provider's \
-                     partition software keeps them from your keys ({}). The separation is \
-                     software the provider runs, not hardware you control.",
-                    match cap {
-                        Plaintext => "plaintext",
-                        WrappedBlob => "wrapped copies",
-                        Use => "use",
-                    }
-                ),
+                "Another tenant shares the hardware but not your partition: the provider's \
+                 partition software keeps them from your keys. The separation is software the \
+                 provider runs, not hardware you control.",
                 Source::SharedServiceFips,
             ),
             TenancyMode::DedicatedSingleTenant => Verdict::new(
@@ -418,20 +411,15 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
         },
 
         // ---- The provider / operator -----------------------------------------------
-        (Actor::Provider, cap) => match mode {
+        (Actor::Provider, _) => match mode {
             TenancyMode::SharedMultiTenant => Verdict::new(
                 Possible,
                 format!(
                     "The provider runs the software that separates tenants and enforces every \
-                     attribute, so it has the opportunity to {} key {h} whatever its attributes \
-                     say (the seed's FIPS 140-2 Level 2 service). Today's AWS KMS fleet is FIPS \
+                     attribute, so it could read, copy or use key {h} whatever its attributes say \
+                     (a shared service at FIPS 140-2 Level 2). Today's AWS KMS fleet is FIPS \
                      140-3 Level 3 and AWS states operators cannot reach plaintext keys: a \
-                     promise about its design, not a separation you hold.",
-                    match cap {
-                        Plaintext => "read",
-                        WrappedBlob => "copy",
-                        Use => "use",
-                    }
+                     promise about its design, not a separation you hold."
                 ),
                 Source::SharedServiceFips,
             ),

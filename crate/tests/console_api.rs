@@ -273,6 +273,38 @@ fn completion() {
     assert!(!s.complete("wrapKey -k 6 ").contains(&"-k".to_owned()));
     assert_eq!(s.complete("unWrapKey -f "), vec!["mykey.key".to_owned()]);
     assert_eq!(s.complete("wrapKey -k "), vec!["6".to_owned()]);
+    // After a value flag: its values, never the next flag.
+    assert_eq!(
+        s.complete("genSymKey -t "),
+        vec!["16".to_owned(), "31".to_owned()]
+    );
+    assert_eq!(s.complete("genSymKey -t 31 -s 2"), vec!["24".to_owned()]);
+    assert_eq!(
+        s.complete("wrapKey -k 6 -w 6 -m "),
+        vec!["4".to_owned(), "5".to_owned(), "6".to_owned()]
+    );
+    assert!(s.complete("genSymKey -t 31 -s 32 -l ").is_empty());
+    assert_eq!(
+        s.complete("wrapKey -k 6 -w 6 -out "),
+        vec!["mykey.key".to_owned()]
+    );
+}
+
+#[test]
+fn a_mistyped_command_name_gets_a_suggestion() {
+    let mut s = session();
+    for (typed, meant) in [
+        ("wrapkey", "wrapKey"),
+        ("genSymKy", "genSymKey"),
+        ("unWrapKye", "unWrapKey"),
+    ] {
+        let out = s.run(typed).output;
+        assert!(
+            out.contains(&format!("did you mean {meant}?")),
+            "{typed}: {out}"
+        );
+    }
+    assert!(!s.run("frobnicate").output.contains("did you mean"));
 }
 
 #[test]

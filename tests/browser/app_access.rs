@@ -1,7 +1,8 @@
-//! The header (tenancy switch, who is logged in), "View as" and the
-//! who-can-see matrix in headless Chromium: every cell the page shows is the
-//! core's answer, and switching tenancy changes exactly the cells the model
-//! says.
+//! Who is logged in, "View as" and the who-can-see panel (its tenancy
+//! switch, both modes side by side) in headless Chromium: every cell the page
+//! shows is the core's answer, the cells the modes answer differently are
+//! marked, each row gives its reason once, the sources are one numbered
+//! list, and labels are hidden from actors who can get nothing of a key.
 #![cfg(target_arch = "wasm32")]
 // Test code: a step that cannot be taken should fail the test. Clippy's
 // allow-unwrap-in-tests does not reach closures inside `wasm_bindgen_test`
@@ -21,7 +22,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(test)]
 /// The matrix as the page shows it: (actor, capability) → answer word.
 fn shown_cells(app: &App) -> Vec<(String, String, String)> {
-    app.all("[data-testid='who-can-see'] td.cell")
+    table_cells(app, "who-can-see")
+}
+
+#[cfg(test)]
+/// The cells of one of the panel's two tables.
+fn table_cells(app: &App, testid: &str) -> Vec<(String, String, String)> {
+    app.all(&format!("[data-testid='{testid}'] td.cell"))
         .iter()
         .map(|c| {
             (
@@ -58,7 +65,7 @@ fn model_cells(
 }
 
 #[wasm_bindgen_test]
-async fn the_header_shows_the_modes_their_fips_levels_and_who_is_logged_in() {
+async fn the_panel_switches_tenancy_with_its_fips_badge_and_the_header_shows_who_is_logged_in() {
     let app = mount().await;
     for mode in TenancyMode::ALL {
         let radio = app.labelled(mode.label());
@@ -70,9 +77,22 @@ async fn the_header_shows_the_modes_their_fips_levels_and_who_is_logged_in() {
     );
     let fips = app.text("[data-testid='fips-summary']");
     assert_eq!(fips, TenancyMode::DedicatedSingleTenant.fips_summary());
+    // The switch and its badge live with the matrix they change.
+    let radio = app.labelled(TenancyMode::SharedMultiTenant.label());
+    assert!(app.q("section.access").contains(Some(radio.as_ref())));
+    let badge = app.q("section.access details.fips-badge");
+    assert!(badge.get_attribute("open").is_none(), "details on demand");
     assert!(
-        app.text(".header")
+        badge
+            .text_content()
+            .unwrap()
             .contains(TenancyMode::DedicatedSingleTenant.source().citation())
+    );
+    // No jargon from the project's own history.
+    let page = app.root.text_content().unwrap();
+    assert!(
+        !page.contains("seed's") && !page.contains("Project seed"),
+        "{page}"
     );
 
     app.check(TenancyMode::SharedMultiTenant.label(), true)
@@ -125,6 +145,11 @@ async fn every_cell_is_the_models_answer_in_both_modes_and_switching_changes_exa
         dedicated,
         model_cells(&model, payload, TenancyMode::DedicatedSingleTenant)
     );
+    // The other mode, side by side.
+    assert_eq!(
+        table_cells(&app, "who-can-see-other"),
+        model_cells(&model, payload, TenancyMode::SharedMultiTenant)
+    );
 
     app.check(TenancyMode::SharedMultiTenant.label(), true)
         .await;
@@ -161,10 +186,34 @@ async fn every_cell_is_the_models_answer_in_both_modes_and_switching_changes_exa
         .find(|c| c.0 == Actor::Provider.label() && c.1 == "Plaintext")
         .unwrap();
     assert_eq!(provider_plaintext.2, "Possible");
-    // Each cell carries its reason and its source.
-    let cell = app.q("[data-testid='who-can-see'] td.cell");
-    assert!(cell.query_selector(".reason").unwrap().is_some());
-    assert!(cell.query_selector("details.source").unwrap().is_some());
+    // Each row gives one reason with a numbered source; no cell repeats it.
+    let rows = app.all("[data-testid='who-can-see'] tbody tr");
+    assert_eq!(rows.len(), 6);
+    for row in &rows {
+        let reason = row
+            .query_selector("th .reason")
+            .unwrap()
+            .expect("a row reason");
+        let text = reason.text_content().unwrap();
+        assert!(text.contains(" ["), "{text}");
+        let cells = row.query_selector_all("td .cell-reason").unwrap();
+        for i in 0..cells.length() {
+            let cell = cells.get(i).unwrap().text_content().unwrap();
+            assert_ne!(cell, text, "a cell says only what differs");
+        }
+    }
+    let refs = app.all("section.access ol.refs li");
+    assert!(refs.len() >= 3, "{}", refs.len());
+    assert!(
+        !app.has("details.source"),
+        "one list, not a widget per cell"
+    );
+    // The marked cells say so in words too, not by colour alone.
+    assert!(
+        app.all("[data-testid='who-can-see'] td.mode-dependent")
+            .iter()
+            .all(|c| c.text_content().unwrap().contains("differs by mode"))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -176,7 +225,14 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
         "wrapKey -k {payload} -w {kek} -out mykey.key -m 5"
     ))
     .await;
-    assert!(app.has_button(&format!("Reveal key {kek}")));
+    // Your own view: the value column says why the sensitive kek is never shown.
+    assert!(
+        app.key_rows()
+            .iter()
+            .any(|r| r.contains("Never shown: sensitive")),
+        "{:?}",
+        app.key_rows()
+    );
 
     app.choose("View as", "Someone holding the blob").await;
     assert!(
@@ -184,7 +240,8 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
             .contains("Someone holding the blob")
     );
     assert!(
-        !app.has_button(&format!("Reveal key {kek}")),
+        !app.has_button(&format!("Reveal key {kek}"))
+            && !app.key_rows().iter().any(|r| r.contains("Never shown")),
         "no reveal as another actor"
     );
     let rows = app.key_rows();
@@ -198,6 +255,12 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
         .find(|r| r.starts_with(&kek.to_string()))
         .unwrap();
     assert!(kek_row.contains("nothing"), "{kek_row}");
+    // They can get nothing of the KEK, so its label is hidden from them too.
+    assert!(
+        kek_row.contains("(label hidden from them)") && !kek_row.contains("kek"),
+        "{kek_row}"
+    );
+    assert!(payload_row.contains("payload"), "{payload_row}");
     let files = app.text("table.files-table");
     assert!(
         files.contains("mykey.key") && files.contains("ciphertext only"),
@@ -222,7 +285,14 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
         app.text("[data-testid='who-can-see'] tr.viewing")
             .contains("The provider")
     );
-    app.click("Draw the tables as you (this tab)").await;
+    app.click("View as you (this tab)").await;
     assert!(!app.has("[data-testid='viewing-as']"));
-    assert!(app.has_button(&format!("Reveal key {kek}")));
+    // Your own view: the value column says why the sensitive kek is never shown.
+    assert!(
+        app.key_rows()
+            .iter()
+            .any(|r| r.contains("Never shown: sensitive")),
+        "{:?}",
+        app.key_rows()
+    );
 }

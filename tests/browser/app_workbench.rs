@@ -12,6 +12,7 @@
 mod support;
 
 use support::{App, handle_in, mount, wait_until};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -73,7 +74,7 @@ async fn the_rfc_3394_vector_wraps_through_the_form_with_every_step() {
     app.click("Copy wrapped key").await;
     assert!(
         wait_until(|| {
-            let status = app.text("[role='status']");
+            let status = app.text("[data-testid='status']");
             status.contains("Copied the wrapped key")
                 || status.contains("Could not copy the wrapped key")
         })
@@ -255,12 +256,19 @@ async fn bad_input_gives_a_specific_error_and_changes_nothing() {
     );
     assert!(refused.contains("Nothing changed"));
 
-    // A KEK of the wrong length: the core's sentence.
-    app.fill("KEK (hex or base64)", "0001020304").await;
+    // A KEK of the wrong length: refused under the field, never a ✔.
+    app.fill("KEK (hex or base64)", "000102030405060708090A0B0C0D0E")
+        .await;
+    let hint = app.text(".workbench .shared .error");
+    assert!(
+        hint.contains("15 bytes") && hint.contains("16, 24 or 32"),
+        "{hint}"
+    );
+    assert!(!app.text(".workbench .shared").contains("✔ 15 bytes"));
     app.click("Wrap").await;
     assert!(
         app.text(".wrap-form .result.failed")
-            .contains("must be 16, 24 or 32 bytes")
+            .contains("16, 24 or 32 bytes")
     );
 
     // A malformed IV.
@@ -401,7 +409,7 @@ async fn download_and_upload_a_wrapped_file_then_unwrap_it() {
     app.click("Wrap").await;
     app.click("Download").await;
     assert!(
-        app.text("[role='status']")
+        app.text("[data-testid='status']")
             .contains("Downloaded the wrapped key as \"mykey.key\"")
     );
 
@@ -508,4 +516,64 @@ async fn a_failed_sensitive_unwrap_withholds_the_steps_but_shows_the_iv_check() 
         let r = keywrap_core::encoding::encode_hex_upper(r);
         assert!(!panel.contains(&r), "the page shows R = {r}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn pasted_keys_recompute_as_you_type_and_a_pasted_kek_unwraps_into_the_page() {
+    let app = mount().await;
+    standalone(&app, RFC3394_KEK, RFC3394_KEY).await;
+    // No click: with both keys pasted the output follows the fields.
+    assert_eq!(app.value("Wrapped key output"), RFC3394_WRAPPED);
+    assert!(
+        app.text(".wrap-form .result")
+            .contains("Recomputed as you type")
+    );
+    // Hex output in the case and grouping asked for.
+    app.choose("Hex case", "UPPER").await;
+    app.choose("Group", "8 bytes").await;
+    assert_eq!(
+        app.value("Wrapped key output"),
+        "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5"
+    );
+    // A pasted KEK is not in the HSM: "Unwrap into" follows it to the page.
+    let into_key = app.labelled("A new key in the HSM");
+    let into_key = into_key.dyn_ref::<web_sys::HtmlInputElement>().unwrap();
+    assert!(into_key.disabled() && !into_key.checked());
+    assert!(
+        app.labelled("This page (show the bytes)")
+            .dyn_ref::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .checked()
+    );
+    assert_eq!(
+        into_key.get_attribute("aria-describedby").as_deref(),
+        Some("wb-into-why")
+    );
+    // One byte less of KEK: an error under the field and no stale output.
+    app.fill("KEK (hex or base64)", &RFC3394_KEK[..30]).await;
+    assert!(!app.has("[data-testid='wrap-output']"));
+    assert!(app.text(".workbench .shared .error").contains("15 bytes"));
+    // Hints are tied to their fields.
+    assert_eq!(
+        app.labelled("KEK (hex or base64)")
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some("wb-kek-hint")
+    );
+    assert!(app.has("#wb-kek-hint"));
+    // The pasted key never becomes an attribute of the page.
+    assert!(!app.root.inner_html().contains(RFC3394_KEY));
+}
+
+#[wasm_bindgen_test]
+async fn the_start_strip_wraps_the_rfc_vector_and_runs_the_seed_lines() {
+    let app = mount().await;
+    app.click("Wrap the RFC 3394 vector").await;
+    assert_eq!(app.value("Wrapped key output"), RFC3394_WRAPPED);
+    assert_eq!(app.text("[data-testid='step-position']"), "Step 0 of 12");
+    app.click("genSymKey -t 31 -s 32 -l kek").await;
+    assert!(app.text("[role='log']").contains("Symmetric Key Created."));
+    assert!(app.text("section.start").contains("ran"));
+    app.click("Hide these paths").await;
+    assert!(!app.has("section.start"));
 }

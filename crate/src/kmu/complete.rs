@@ -1,5 +1,7 @@
 //! Tab completion for KMU lines: command names, the command's flags, key
-//! handles after `-k -w -o`, file names after `-f`.
+//! handles after `-k -w -o`, file names after `-f` and `-out`, and the legal
+//! values after other value flags (`-t` 16/31, `-s` 16/24/32, `-m` 4/5/6, …;
+//! none for free text such as `-l`).
 
 use std::collections::BTreeSet;
 
@@ -31,10 +33,17 @@ pub(crate) fn complete(
                     }
                 }
             }
-            Some("-f") => {
+            Some("-f" | "-out") => {
                 for f in session.files() {
                     if f.name.starts_with(partial) {
                         out.insert(f.name);
+                    }
+                }
+            }
+            Some(flag) if cmd.takes_value(flag) => {
+                for value in cmd.flag_values(flag) {
+                    if value.starts_with(partial) {
+                        out.insert((*value).to_owned());
                     }
                 }
             }

@@ -64,9 +64,14 @@ impl fmt::Display for KmuError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Lex(e) => write!(f, "{e}"),
-            Self::UnknownCommand(name) => {
-                write!(f, "\"{name}\" is not a command; type help for the list")
-            }
+            Self::UnknownCommand(name) => match super::spec::CommandName::closest(name) {
+                Some(meant) => write!(
+                    f,
+                    "\"{name}\" is not a command; did you mean {}? (type help for the list)",
+                    meant.name()
+                ),
+                None => write!(f, "\"{name}\" is not a command; type help for the list"),
+            },
             Self::Usage { command, detail } => write!(f, "{}: {detail}", command.name()),
             Self::InvalidUserType => f.write_str("the user type (-u) must be CO or CU"),
             Self::UnsupportedMechanism(m) => write!(

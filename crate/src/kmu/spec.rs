@@ -352,4 +352,61 @@ impl CommandName {
     pub fn flag_names(self) -> impl Iterator<Item = &'static str> {
         self.spec().flags.iter().map(|f| f.name)
     }
+
+    /// Whether `flag` is one of the command's flags that takes a value.
+    pub fn takes_value(self, flag: &str) -> bool {
+        self.spec()
+            .flags
+            .iter()
+            .any(|f| f.name == flag && f.takes_value)
+    }
+
+    /// The values tab completion offers after a value flag (empty for free
+    /// text such as a label or an IV). Key types and sizes follow KMU's
+    /// documentation as this console accepts them.
+    pub fn flag_values(self, flag: &str) -> &'static [&'static str] {
+        match (self, flag) {
+            (Self::GenSymKey | Self::FindKey, "-t") | (Self::UnWrapKey, "-kt") => &["16", "31"],
+            (Self::ImSymKey, "-t") => &["31"],
+            (Self::GenSymKey, "-s") => &["16", "24", "32"],
+            (Self::WrapKey | Self::UnWrapKey, "-m") => &["4", "5", "6"],
+            (Self::ExSymKey, "-m") => &["4"],
+            (Self::AesWrapUnwrap | Self::ShareKey, "-m") => &["0", "1"],
+            (Self::UnWrapKey, "-kc") | (Self::FindKey, "-c") => &["4"],
+            (Self::FindKey, "-sess") => &["0", "1"],
+            (Self::LoginHsm, "-u") => &["CO", "CU"],
+            (Self::GetAttribute, "-a") => &["512"],
+            _ => &[],
+        }
+    }
+
+    /// The command a mistyped name most likely meant: the same name in
+    /// another case (`wrapkey`), or one edit away (`wrapKye`, `genSymKy`).
+    pub fn closest(name: &str) -> Option<Self> {
+        let lower = name.to_ascii_lowercase();
+        Self::all()
+            .find(|c| c.name().to_ascii_lowercase() == lower)
+            .or_else(|| {
+                Self::all().find(|c| within_one_edit(&lower, &c.name().to_ascii_lowercase()))
+            })
+    }
+}
+
+/// Whether `a` becomes `b` by one insertion, deletion, substitution or swap
+/// of two neighbouring characters.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ra = a.get(common..).unwrap_or_default();
+    let rb = b.get(common..).unwrap_or_default();
+    match (ra.len(), rb.len()) {
+        (x, y) if x == y => {
+            ra.get(1..) == rb.get(1..)
+                || (ra.first() == rb.get(1) && ra.get(1) == rb.first() && ra.get(2..) == rb.get(2..))
+        }
+        (x, y) if x + 1 == y => Some(ra) == rb.get(1..),
+        (x, y) if y + 1 == x => ra.get(1..) == Some(rb),
+        _ => false,
+    }
 }

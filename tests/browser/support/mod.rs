@@ -185,14 +185,40 @@ impl App {
         settle().await;
     }
 
-    /// Runs a console line as if typed and entered.
+    /// The id of the transcript's newest entry (0 when empty).
+    fn last_entry(&self) -> u64 {
+        self.all(".transcript .entry")
+            .last()
+            .and_then(|e| e.get_attribute("data-entry"))
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Runs a console line as if typed and entered; returns the text (echo
+    /// and output) of the entries it added.
     pub async fn run(&self, line: &str) -> String {
-        let before = self.text("[role='log']");
+        let before = self.last_entry();
         self.fill("Command", line).await;
         self.button("Run").click();
         settle().await;
-        let after = self.text("[role='log']");
-        after.strip_prefix(&before).unwrap_or(&after).to_owned()
+        self.all(".transcript .entry")
+            .iter()
+            .filter(|e| {
+                e.get_attribute("data-entry")
+                    .and_then(|id| id.parse::<u64>().ok())
+                    .is_some_and(|id| id > before)
+            })
+            .map(|e| {
+                let part = |sel: &str| {
+                    e.query_selector(sel)
+                        .ok()
+                        .flatten()
+                        .and_then(|n| n.text_content())
+                        .unwrap_or_default()
+                };
+                format!("{}{}", part(".echo"), part(".output"))
+            })
+            .collect()
     }
 
     /// Presses a key in the labelled field.
@@ -221,8 +247,11 @@ impl App {
         transfer.items().add_with_file(&file).unwrap();
         input.set_files(transfer.files().as_ref());
         fire(&el, "change");
-        // FileReader is asynchronous.
+        // FileReader is asynchronous: wait until the page names the file
+        // (the files table or the unwrap form's note), at most two seconds.
         sleep(40).await;
+        let quoted = name.to_owned();
+        wait_until(|| self.root.inner_html().contains(&quoted)).await;
     }
 
     /// The key table's rows, as text.

@@ -12,19 +12,22 @@ export async function openConsole(browser, url) {
   const command = page.getByLabel('Command', { exact: true });
   const log = page.getByRole('log');
 
-  /** Runs one console line; resolves to the text it added to the transcript. */
+  /** Runs one console line; resolves to the text of the entries it added to the transcript. */
   async function run(line) {
-    const before = await log.textContent();
+    const last = () => page.evaluate(() => Number(Array.from(document.querySelectorAll('.transcript .entry')).pop()?.dataset.entry ?? 0));
+    const before = await last();
     await command.fill(line);
     await command.press('Enter');
     await page.waitForFunction(
-      ({ length }) => document.querySelector('[role="log"]').textContent.length > length,
-      { length: before.length },
+      (prev) => Number(Array.from(document.querySelectorAll('.transcript .entry')).pop()?.dataset.entry ?? 0) > prev,
+      before,
     );
-    // Let the render settle, then take what was appended.
+    // Let the render settle, then take the new entries (echo and output).
     await page.waitForTimeout(50);
-    const after = await log.textContent();
-    return after.startsWith(before) ? after.slice(before.length) : after;
+    return page.evaluate((prev) => Array.from(document.querySelectorAll('.transcript .entry'))
+      .filter((e) => Number(e.dataset.entry) > prev)
+      .map((e) => `${e.querySelector('.echo').textContent}${e.querySelector('.output').textContent}`)
+      .join(''), before);
   }
 
   /** Runs a line that must create a key; resolves to its handle. */

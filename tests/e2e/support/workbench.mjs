@@ -30,13 +30,15 @@ export function workbench(page) {
       await page.getByLabel('Key bytes (hex or base64)').fill(pasted);
     }
     const output = page.getByTestId('wrap-output');
-    const before = (await output.count()) ? await output.inputValue() : null;
+    // Every wrap has a new id, even when its bytes equal the last one's (with
+    // both keys pasted the output is already recomputed before the click).
+    const before = await page.evaluate(() => document.querySelector('[data-testid="wrap-output"]')?.dataset.wrapId ?? null);
     await wrapForm.getByRole('button', { name: 'Wrap', exact: true }).click();
     await page.waitForFunction(
       (prev) => {
         const el = document.querySelector('[data-testid="wrap-output"]');
         const failed = document.querySelector('.wrap-form .result.failed, .workbench [role="alert"]');
-        return (el && el.value && el.value !== prev) || failed;
+        return (el && el.value && el.dataset.wrapId !== prev) || failed;
       },
       before,
     );

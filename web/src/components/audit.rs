@@ -23,7 +23,7 @@ pub fn AuditPanel(props: &AuditPanelProps) -> Html {
     html! {
         <section class="panel audit" aria-labelledby="audit-title">
             <h2 id="audit-title">{ "Audit log" }</h2>
-            <div class="table-scroll audit-scroll">
+            <div class="table-scroll audit-scroll" role="region" aria-label="Audit log entries" tabindex="0">
                 <table class="audit-table">
                     <caption class="visually-hidden">{ "Every operation, oldest first" }</caption>
                     <thead><tr>

@@ -86,7 +86,10 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
             let done = {
                 let d = d.clone();
                 Callback::from(move |r: Result<(String, Vec<u8>), String>| match r {
-                    Ok((name, bytes)) => d.dispatch(Action::UploadFile { name, bytes }),
+                    Ok((name, bytes)) => d.dispatch(Action::UploadFile {
+                        name,
+                        bytes: crate::state::FileBytes(bytes),
+                    }),
                     Err(text) => d.dispatch(Action::Status { text, ok: false }),
                 })
             };
@@ -154,7 +157,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                         <th scope="col">{ "Name" }</th>
                         <th scope="col">{ "Size" }</th>
                         <th scope="col">{ if you { "Origin" } else { "They see" } }</th>
-                        <th scope="col">{ if you { "Actions" } else { "" } }</th>
+                        <th scope="col">{ if you { "Actions" } else { "Actions (none for them)" } }</th>
                     </tr></thead>
                     <tbody>
                         if props.files.is_empty() {

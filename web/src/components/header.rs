@@ -1,9 +1,10 @@
-//! The header: the name, the tenancy switch with the FIPS level each mode
-//! stands for and its source, who is logged in, and "View as".
+//! The header: the name, who is logged in, "View as", and a slot for the
+//! page's badges (the network lock). The tenancy switch lives with the
+//! who-can-see panel, beside the matrix it changes.
 
-use keywrap_core::access::{Actor, TenancyMode};
+use keywrap_core::access::Actor;
 use keywrap_core::store::{User, UserType};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::Dispatch;
@@ -12,21 +13,15 @@ use crate::state::Action;
 /// What the header shows.
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
-    /// The session's tenancy mode.
-    pub tenancy: TenancyMode,
     /// The logged-in user, if any.
     pub user: Option<User>,
     /// Whose eyes the tables are drawn with.
     pub view_as: Actor,
+    /// The page's badges, shown under the name.
+    #[prop_or_default]
+    pub children: Html,
     /// The reducer.
     pub dispatch: Dispatch,
-}
-
-fn mode_id(mode: TenancyMode) -> &'static str {
-    match mode {
-        TenancyMode::SharedMultiTenant => "tenancy-shared",
-        TenancyMode::DedicatedSingleTenant => "tenancy-dedicated",
-    }
 }
 
 fn actor_value(actor: Actor) -> &'static str {
@@ -43,23 +38,6 @@ fn actor_value(actor: Actor) -> &'static str {
 /// The console's title bar.
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let radios = TenancyMode::ALL.iter().map(|&mode| {
-        let onchange = {
-            let dispatch = props.dispatch.clone();
-            Callback::from(move |e: Event| {
-                if e.target_unchecked_into::<HtmlInputElement>().checked() {
-                    dispatch.dispatch(Action::SetTenancy(mode));
-                }
-            })
-        };
-        html! {
-            <div class="radio">
-                <input type="radio" name="tenancy" id={mode_id(mode)}
-                    checked={props.tenancy == mode} {onchange} />
-                <label for={mode_id(mode)}>{ mode.label() }</label>
-            </div>
-        }
-    });
     let on_view_as = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: Event| {
@@ -84,7 +62,6 @@ pub fn Header(props: &HeaderProps) -> Html {
         }
         None => "nobody — type loginHSM -u CU -s alice -p any".to_owned(),
     };
-    let mode = props.tenancy;
     html! {
         <header class="header">
             <div class="brand">
@@ -96,20 +73,15 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <span class="muted">{ "Logged in to the HSM: " }</span><strong>{ who }</strong>
                 </p>
             </div>
-            <fieldset class="tenancy">
-                <legend>{ "HSM tenancy" }</legend>
-                { for radios }
-                <p class="fips" data-testid="fips-summary">{ mode.fips_summary() }</p>
-                <p class="source"><span class="muted">{ "Source: " }</span>{ mode.source().citation() }</p>
-            </fieldset>
+            <div class="badges">{ props.children.clone() }</div>
             <div class="view-as">
                 <label for="view-as">{ "View as" }</label>
-                <select id="view-as" onchange={on_view_as}>
+                <select id="view-as" onchange={on_view_as} aria-describedby="view-as-hint">
                     { for Actor::ALL.iter().map(|&a| html! {
                         <option value={actor_value(a)} selected={props.view_as == a}>{ a.label() }</option>
                     }) }
                 </select>
-                <p class="hint">{ "Redraws the key table and the files as that actor would see them." }</p>
+                <p class="hint" id="view-as-hint">{ "Redraws the key table and the files as that actor would see them." }</p>
             </div>
         </header>
     }

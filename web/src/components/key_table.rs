@@ -1,7 +1,9 @@
 //! The key table: every key you can see, as metadata (handle, label, type,
 //! size, KCV, owner, flags), sortable and filterable by label; a deliberate
-//! "Reveal" for keys the core allows. Under "View as", the same keys as
-//! another actor would see them, from the core's access model.
+//! "Reveal" only on keys whose value the core would show (else the reason).
+//! Under "View as", the same keys as another actor would see them, from the
+//! core's access model; a label is redacted for an actor who can get
+//! nothing of the key.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -13,7 +15,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{Dispatch, verdict_short};
-use crate::state::{Action, Revealed, SortColumn};
+use crate::state::{Action, KeysState, SortColumn};
 
 /// What the key table shows.
 #[derive(Properties, PartialEq)]
@@ -22,20 +24,12 @@ pub struct KeyTableProps {
     pub keys: Rc<Vec<KeyView>>,
     /// The page as another actor sees it (when "View as" is not you).
     pub actor_view: Option<Rc<ActorView>>,
-    /// Whose eyes.
-    pub view_as: Actor,
+    /// The key table's slice: whose eyes, sort, filter, a revealed value.
+    pub state: Rc<KeysState>,
     /// The tenancy mode.
     pub tenancy: TenancyMode,
     /// The selected key.
     pub selected: Option<KeyHandle>,
-    /// Sort column and direction.
-    pub sort: (SortColumn, bool),
-    /// Label filter.
-    pub filter: String,
-    /// A revealed value.
-    pub revealed: Option<Revealed>,
-    /// Why the last reveal was refused.
-    pub reveal_error: Option<(KeyHandle, String)>,
     /// The reducer.
     pub dispatch: Dispatch,
 }
@@ -72,14 +66,14 @@ pub fn size_text(key: &KeyView) -> String {
     }
 }
 
-fn flag(on: bool, name: &'static str, why: &'static str) -> Html {
+fn flag(on: bool, name: &'static str) -> Html {
     let (class, mark) = if on {
         ("flag on", "✔")
     } else {
         ("flag off", "✖")
     };
     html! {
-        <li {class} title={why}><span aria-hidden="true">{ mark }</span>
+        <li {class}><span aria-hidden="true">{ mark }</span>
             <span class="visually-hidden">{ if on { "set: " } else { "not set: " } }</span>{ name }</li>
     }
 }
@@ -88,15 +82,27 @@ fn flags(key: &KeyView) -> Html {
     let a = &key.attributes;
     html! {
         <ul class="flags">
-            { flag(a.extractable, "extractable", "OBJ_ATTR_EXTRACTABLE: the key may leave the HSM wrapped") }
-            { flag(a.sensitive, "sensitive", "OBJ_ATTR_SENSITIVE: the value is never shown in the clear") }
-            { flag(a.wrap, "wrap", "OBJ_ATTR_WRAP: may wrap other keys") }
-            { flag(a.unwrap, "unwrap", "OBJ_ATTR_UNWRAP: may unwrap keys into the HSM") }
-            { flag(a.trusted, "trusted", "OBJ_ATTR_TRUSTED: set by the crypto officer only") }
-            <li class="flag kind" title="OBJ_ATTR_TOKEN: a token key persists; a session key vanishes at logout">
-                { if a.token { "token" } else { "session" } }
-            </li>
+            { flag(a.extractable, "extractable") }
+            { flag(a.sensitive, "sensitive") }
+            { flag(a.wrap, "wrap") }
+            { flag(a.unwrap, "unwrap") }
+            { flag(a.trusted, "trusted") }
+            <li class="flag kind">{ if a.token { "token" } else { "session" } }</li>
         </ul>
+    }
+}
+
+/// Why the page will not reveal a key's value, or `None` when the core
+/// would (the owner's extractable, non-sensitive key: `policy::check_reveal`).
+fn reveal_refusal(key: &KeyView) -> Option<&'static str> {
+    let a = &key.attributes;
+    match key.relation {
+        keywrap_core::access::Relation::Owner if !a.extractable => {
+            Some("Never shown: not extractable")
+        }
+        keywrap_core::access::Relation::Owner if a.sensitive => Some("Never shown: sensitive"),
+        keywrap_core::access::Relation::Owner => None,
+        _ => Some("Never shown: only its owner may see it"),
     }
 }
 
@@ -117,7 +123,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
     // A revealed value takes focus; it is dropped when focus leaves.
     {
         let reveal_ref = reveal_ref.clone();
-        let shown = props.revealed.as_ref().map(|r| r.handle);
+        let shown = props.state.revealed.as_ref().map(|r| r.handle);
         use_effect_with(shown, move |shown| {
             if shown.is_some()
                 && let Some(el) = reveal_ref.cast::<web_sys::HtmlElement>()
@@ -133,7 +139,8 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
             dispatch.dispatch(Action::SetFilter(value));
         })
     };
-    let filter = props.filter.trim().to_lowercase();
+    let ks = &props.state;
+    let filter = ks.filter.trim().to_lowercase();
     let matches = |label: &str| filter.is_empty() || label.to_lowercase().contains(&filter);
 
     let select_button = |handle: KeyHandle| {
@@ -147,9 +154,9 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         }
     };
 
-    let body = if props.view_as == Actor::You {
+    let body = if ks.view_as == Actor::You {
         let mut rows: Vec<&KeyView> = props.keys.iter().filter(|k| matches(k.label())).collect();
-        let (column, ascending) = props.sort;
+        let (column, ascending) = ks.sort;
         rows.sort_by(|a, b| {
             let o = compare(a, b, column);
             if ascending { o } else { o.reverse() }
@@ -165,7 +172,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         } else {
             html! { { for rows.into_iter().map(|k| {
                 let handle = k.handle;
-                let value_cell = match &props.revealed {
+                let value_cell = match &ks.revealed {
                     Some(r) if r.handle == handle => {
                         let onblur = {
                             let dispatch = props.dispatch.clone();
@@ -177,12 +184,15 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                                 data-testid="revealed-value">{ r.hex.as_str() }</code>
                         }
                     }
+                    _ if reveal_refusal(k).is_some() => html! {
+                        <span class="never">{ reveal_refusal(k).unwrap_or_default() }</span>
+                    },
                     _ => {
                         let onclick = {
                             let dispatch = props.dispatch.clone();
                             Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Reveal(handle)))
                         };
-                        let error = props.reveal_error.as_ref().filter(|(h, _)| *h == handle).map(|(_, e)| e.clone());
+                        let error = ks.reveal_error.as_ref().filter(|(h, _)| *h == handle).map(|(_, e)| e.clone());
                         html! {
                             <>
                                 <button type="button" class="small" {onclick}
@@ -209,16 +219,23 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
             }) } }
         }
     } else if let Some(view) = &props.actor_view {
+        // An actor who can get nothing of a key does not see its label either.
+        let sees_nothing = |s: &&keywrap_core::hsm::KeySight| {
+            [&s.row.plaintext, &s.row.wrapped_blob, &s.row.use_key]
+                .iter()
+                .all(|v| v.answer == Answer::No)
+        };
         let rows: Vec<_> = view
             .keys
             .iter()
-            .filter(|s| matches(s.key.label()))
+            .filter(|s| sees_nothing(s) || matches(s.key.label()))
             .collect();
         if rows.is_empty() {
             html! { <tr class="empty"><td colspan="8">{ "No keys in this HSM (or none matches the filter)." }</td></tr> }
         } else {
             html! { { for rows.into_iter().map(|sight| {
                 let k = &sight.key;
+                let hidden = sees_nothing(&sight);
                 let sees = match (sight.row.plaintext.answer, sight.row.wrapped_blob.answer) {
                     (Answer::Yes, _) => "the key's value",
                     (Answer::Possible, _) => "possibly the key's value",
@@ -229,7 +246,9 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                 html! {
                     <tr key={k.handle.get()} class={classes!((props.selected == Some(k.handle)).then_some("selected"))}>
                         <td>{ select_button(k.handle) }</td>
-                        <td class="label">{ k.label() }</td>
+                        <td class="label">
+                            if hidden { <span class="redacted">{ "(label hidden from them)" }</span> } else { { k.label() } }
+                        </td>
                         <td>{ k.attributes.key_type.name() }</td>
                         <td>{ size_text(k) }</td>
                         <td>{ verdict_short(&sight.row.plaintext) }</td>
@@ -244,8 +263,8 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         html! {}
     };
 
-    let header = if props.view_as == Actor::You {
-        let (column, ascending) = props.sort;
+    let header = if ks.view_as == Actor::You {
+        let (column, ascending) = ks.sort;
         html! {
             <tr>
                 { for SortColumn::ALL.iter().map(|&c| {
@@ -286,12 +305,12 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         }
     };
 
-    let caption = if props.view_as == Actor::You {
+    let caption = if ks.view_as == Actor::You {
         "Keys you can see on the virtual HSM (metadata only)".to_owned()
     } else {
         format!(
             "Keys as {} would see them ({})",
-            props.view_as.label().to_lowercase(),
+            ks.view_as.label().to_lowercase(),
             props.tenancy.label()
         )
     };
@@ -302,17 +321,16 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                 <h2 id="keys-title">{ "Keys" }</h2>
                 <span class="filter">
                     <label for="key-filter">{ "Filter by label" }</label>
-                    <input id="key-filter" type="search" value={props.filter.clone()} oninput={on_filter} />
+                    <input id="key-filter" type="search" value={ks.filter.clone()} oninput={on_filter} />
                 </span>
             </div>
-            if props.view_as != Actor::You {
+            if ks.view_as != Actor::You {
                 <p class="viewing-as" data-testid="viewing-as">
-
-                    { format!("Viewing as: {}. ", props.view_as.label()) }
-                    { "Hover a cell for the reason; the who-can-see panel gives reasons and sources for the selected key." }
+                    { format!("Viewing as: {}. ", ks.view_as.label()) }
+                    { "The who-can-see panel gives the reasons and sources for the selected key." }
                 </p>
             }
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label="Keys table" tabindex="0">
                 <table class="key-table">
                     <caption>{ caption }</caption>
                     <thead>{ header }</thead>
@@ -322,8 +340,19 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
             <p class="hint">
                 { "The page never shows the value of a sensitive or non-extractable key. \
                    Reveal asks the core, which allows it only to the key's owner; the value \
-                   disappears when focus leaves it." }
+                   disappears when focus leaves it. Keys live only in this tab: closing or \
+                   reloading it loses them (the page asks first)." }
             </p>
+            <details class="flag-help">
+                <summary>{ "What the flags mean" }</summary>
+                <dl>
+                    <dt>{ "extractable" }</dt><dd>{ "OBJ_ATTR_EXTRACTABLE: the key may leave the HSM wrapped." }</dd>
+                    <dt>{ "sensitive" }</dt><dd>{ "OBJ_ATTR_SENSITIVE: the value is never shown in the clear." }</dd>
+                    <dt>{ "wrap / unwrap" }</dt><dd>{ "OBJ_ATTR_WRAP / OBJ_ATTR_UNWRAP: may wrap other keys, or unwrap keys into the HSM." }</dd>
+                    <dt>{ "trusted" }</dt><dd>{ "OBJ_ATTR_TRUSTED: set by the crypto officer only." }</dd>
+                    <dt>{ "token / session" }</dt><dd>{ "OBJ_ATTR_TOKEN: a token key persists; a session key vanishes at logout." }</dd>
+                </dl>
+            </details>
         </section>
     }
 }

@@ -4,13 +4,14 @@
 //! | panel | file |
 //! | --- | --- |
 //! | layout, the one reducer | [`app`] |
-//! | name, tenancy switch, who is logged in, "View as" | [`header`] |
+//! | name, who is logged in, "View as", badges | [`header`] |
+//! | the start strip (first load) | [`start`] |
 //! | the page's promise and its live network count | [`banner`] |
 //! | the `key_mgmt_util` terminal | [`terminal`] |
 //! | keys (sort, filter, reveal; or as another actor sees them) | [`key_table`] |
 //! | wrap / unwrap workbench | [`workbench`] |
 //! | IV and step viewer | [`step_viewer`] |
-//! | who can see the selected key | [`access`] |
+//! | who can see the selected key, both tenancy modes, the tenancy switch | [`access`] |
 //! | what handles are, as the session shows it | [`handles`] |
 //! | in-page files | [`files`] |
 //! | audit log | [`audit`] |
@@ -27,6 +28,7 @@ pub mod footer;
 pub mod handles;
 pub mod header;
 pub mod key_table;
+pub mod start;
 pub mod step_viewer;
 pub mod terminal;
 pub mod workbench;
@@ -49,11 +51,9 @@ pub fn answer_badge(answer: Answer) -> Html {
     }
 }
 
-/// A verdict cell: the answer, and its reason as the hover text.
+/// A verdict cell: the answer (the who-can-see panel gives the reasons).
 pub fn verdict_short(verdict: &Verdict) -> Html {
-    html! {
-        <span class="verdict" title={verdict.reason.clone()}>{ answer_badge(verdict.answer) }</span>
-    }
+    html! { <span class="verdict">{ answer_badge(verdict.answer) }</span> }
 }
 
 /// A pass / fail mark with its word.

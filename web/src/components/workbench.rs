@@ -1,8 +1,12 @@
 //! The wrap / unwrap workbench, for people who do not type: a key (from the
 //! HSM or pasted) and a wrapping key (from the HSM or a pasted KEK), the
 //! mechanism with its names across tools, the IV, and the result as hex,
-//! base64 or a file. Unwrap from a paste or an uploaded file, into a new HSM
-//! key or into the page. The core does every wrap, unwrap and policy check.
+//! base64 (hex in either case, grouped or not) or a file. Unwrap from a
+//! paste or an uploaded file, into a new HSM key or into the page. With both
+//! keys pasted the wrap is recomputed as you type. Pasted keys stay in
+//! `Zeroizing` strings: their fields are uncontrolled (the page never puts
+//! them into an attribute), and only the reducer holds a copy. The core does
+//! every wrap, unwrap and policy check.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -16,22 +20,22 @@ use yew::prelude::*;
 
 use super::Dispatch;
 use super::key_table::size_text;
+use crate::state::workbench::{MAX_PASTE_CHARS, PasteReading};
 use crate::state::{
-    Action, KeyChoice, OpError, UnwrapOutput, WorkbenchField, WorkbenchForm, WrapOutput,
-    decode_pasted, form_iv,
+    Action, FileBytes, HexStyle, KeyChoice, OpError, UnwrapOutput, WorkbenchField, WorkbenchState,
+    form_iv,
 };
+use zeroize::Zeroizing;
 
 /// What the workbench shows.
 #[derive(Properties, PartialEq)]
 pub struct WorkbenchProps {
-    /// The form as filled.
-    pub form: WorkbenchForm,
+    /// The workbench's slice: the form, paste readings, last results.
+    pub state: Rc<WorkbenchState>,
     /// The keys you can see.
     pub keys: Rc<Vec<KeyView>>,
-    /// The last wrap.
-    pub wrap_result: Option<Result<WrapOutput, OpError>>,
-    /// The last unwrap.
-    pub unwrap_result: Option<Result<UnwrapOutput, OpError>>,
+    /// Brings the step viewer into view.
+    pub on_show_steps: Callback<()>,
     /// The reducer.
     pub dispatch: Dispatch,
 }
@@ -93,29 +97,46 @@ fn checkbox(dispatch: &Dispatch, make: fn(bool) -> WorkbenchField) -> Callback<E
 
 use wasm_bindgen::JsCast;
 
-/// What the core reads in a paste field: `None` when empty, else the length
-/// and format, or why it cannot read it. Memoized on the text.
-type PasteReading = Option<Result<String, String>>;
+/// A pasted-key textarea's input handler: the text goes from the field
+/// straight into a `Zeroizing` string in the state.
+fn secret_input(
+    d: &Dispatch,
+    make: fn(Zeroizing<String>) -> WorkbenchField,
+) -> Callback<InputEvent> {
+    let d = d.clone();
+    Callback::from(move |e: InputEvent| {
+        let text = Zeroizing::new(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+        d.dispatch(Action::Workbench(make(text)));
+    })
+}
 
-fn read_paste(text: &str, what: &str) -> PasteReading {
-    if text.trim().is_empty() {
-        return None;
+/// Sets an uncontrolled secret field from the state when they differ (a
+/// value the page filled in); typing never differs, so the caret stays.
+fn sync_secret(field: &NodeRef, text: &str) {
+    if let Some(el) = field.cast::<HtmlTextAreaElement>() {
+        // The field's text is a secret too: its copy is wiped after the look.
+        let shown = Zeroizing::new(el.value());
+        if shown.as_str() != text {
+            el.set_value(text);
+        }
     }
-    Some(
-        decode_pasted(text, what)
-            .map(|(bytes, format)| format!("{} bytes, read as {format}", bytes.len())),
+}
+
+fn paste_limit_text() -> String {
+    format!(
+        "Hex (spaces, ':' and 0x allowed) or base64; at most {MAX_PASTE_CHARS} characters (1 MiB of bytes)."
     )
 }
 
-/// A line under a paste field.
-fn paste_hint(reading: &PasteReading) -> Html {
+/// A line under a paste field, with the id its field points at.
+fn paste_hint(reading: &PasteReading, id: &'static str) -> Html {
     match reading {
-        None => html! { <p class="hint">{ "Hex (spaces, ':' and 0x allowed) or base64." }</p> },
+        None => html! { <p class="hint" {id}>{ paste_limit_text() }</p> },
         Some(Ok(text)) => html! {
-            <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ text.clone() }</p>
+            <p class="hint ok" {id}><span aria-hidden="true">{ "✔ " }</span>{ text.clone() }</p>
         },
         Some(Err(e)) => html! {
-            <p class="error"><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p>
+            <p class="error" {id}><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p>
         },
     }
 }
@@ -170,7 +191,20 @@ fn names_table(m: Mechanism) -> Html {
 /// The workbench panel.
 #[component]
 pub fn Workbench(props: &WorkbenchProps) -> Html {
-    let form = &props.form;
+    let wb = &props.state;
+    let form = &wb.form;
+    // The pasted key and KEK fields are uncontrolled (no copy of a secret in
+    // an attribute); they follow the state after each render.
+    let kek_field = use_node_ref();
+    let key_field = use_node_ref();
+    {
+        let (kek_field, key_field) = (kek_field.clone(), key_field.clone());
+        let state = Rc::clone(&props.state);
+        use_effect(move || {
+            sync_secret(&kek_field, &state.form.pasted_kek);
+            sync_secret(&key_field, &state.form.pasted_key);
+        });
+    }
     let d = &props.dispatch;
     // Keeps a file read alive until it finishes.
     let reader: Rc<RefCell<Option<gloo::file::callbacks::FileReader>>> =
@@ -178,8 +212,6 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
 
     let on_target = field::<Event>(d, |v| WorkbenchField::Target(parse_choice(&v)));
     let on_kek = field::<Event>(d, |v| WorkbenchField::Kek(parse_choice(&v)));
-    let on_pasted_key = field::<InputEvent>(d, WorkbenchField::PastedKey);
-    let on_pasted_kek = field::<InputEvent>(d, WorkbenchField::PastedKek);
     let on_mechanism = field::<Event>(d, |v| {
         WorkbenchField::Mechanism(
             Mechanism::ALL
@@ -196,6 +228,27 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             Format::Hex
         })
     });
+    let style = form.hex_style;
+    let on_case = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            d.dispatch(Action::Workbench(WorkbenchField::HexStyle(HexStyle {
+                upper: v == "upper",
+                ..style
+            })));
+        })
+    };
+    let on_group = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            d.dispatch(Action::Workbench(WorkbenchField::HexStyle(HexStyle {
+                group: v.parse().unwrap_or(0),
+                ..style
+            })));
+        })
+    };
     let on_file_name = field::<InputEvent>(d, WorkbenchField::FileName);
     let on_save = checkbox(d, WorkbenchField::SaveToFiles);
     let on_wrapped = field::<InputEvent>(d, WorkbenchField::Wrapped);
@@ -246,7 +299,10 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 let d = d.clone();
                 Callback::from(
                     move |result: Result<(String, Vec<u8>), String>| match result {
-                        Ok((name, bytes)) => d.dispatch(Action::UnwrapFileRead { name, bytes }),
+                        Ok((name, bytes)) => d.dispatch(Action::UnwrapFileRead {
+                            name,
+                            bytes: FileBytes(bytes),
+                        }),
                         Err(text) => d.dispatch(Action::Status { text, ok: false }),
                     },
                 )
@@ -273,38 +329,42 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         })
     };
 
-    let kek_reading = use_memo(form.pasted_kek.clone(), |t| read_paste(t, "The KEK"));
-    let key_reading = use_memo(form.pasted_key.clone(), |t| {
-        read_paste(t, "The key to wrap")
-    });
-    let wrapped_reading = use_memo(form.wrapped.clone(), |t| read_paste(t, "The wrapped key"));
+    let show_steps = {
+        let cb = props.on_show_steps.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let steps_button = html! {
+        <button type="button" class="steps-link small" onclick={show_steps}>
+            { "See the steps" }<span aria-hidden="true">{ " →" }</span></button>
+    };
+    let shown_hex = |hex: &str| form.hex_style.apply(hex);
     let iv_state = form_iv(form);
     let takes_iv = form.mechanism.takes_custom_iv();
     let iv_hint = if !takes_iv {
-        html! { <p class="hint">{ "AES-KWP takes no IV: its initial value is always A65959A6 followed by the key's length in bytes (the MLI)." }</p> }
+        html! { <p class="hint" id="wb-iv-hint">{ "AES-KWP takes no IV: its initial value is always A65959A6 followed by the key's length in bytes (the MLI)." }</p> }
     } else {
         match &iv_state {
             Ok(None) => {
-                html! { <p class="hint ok"><span aria-hidden="true">{ "✔ " }</span>{ "The default IV of RFC 3394 §2.2.3.1, the only one CloudHSM accepts for its keys." }</p> }
+                html! { <p class="hint ok" id="wb-iv-hint"><span aria-hidden="true">{ "✔ " }</span>{ "The default IV of RFC 3394 §2.2.3.1, the only one CloudHSM accepts for its keys." }</p> }
             }
             Ok(Some(_)) => html! {
-                <p class="hint warn"><span aria-hidden="true">{ "⚠ " }</span>
+                <p class="hint warn" id="wb-iv-hint"><span aria-hidden="true">{ "⚠ " }</span>
                     { "A custom IV. CloudHSM refuses it for keys in the HSM (wrapKey and unWrapKey accept only A6A6A6A6A6A6A6A6); it works here with pasted bytes. Unwrap must use the same IV." }</p>
             },
             Err(e) => {
-                html! { <p class="error" id="iv-error"><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p> }
+                html! { <p class="error" id="wb-iv-hint"><span aria-hidden="true">{ "✖ " }</span>{ e.clone() }</p> }
             }
         }
     };
 
-    let wrap_out = match &props.wrap_result {
+    let wrap_out = match &wb.wrap_result {
         None => html! {},
         Some(Err(e)) => op_error(e),
         Some(Ok(out)) => {
             let text = if form.out_format == Format::Base64 {
                 out.base64.clone()
             } else {
-                out.hex.clone()
+                shown_hex(&out.hex)
             };
             let on_download = {
                 let d = d.clone();
@@ -329,24 +389,26 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             html! {
                 <div class="result passed">
                     <p><span aria-hidden="true">{ "✔ " }</span><strong>{ "Key wrapped" }</strong>
-                        { format!(" — {}: {} bytes.", out.summary, out.wrapped.len()) }</p>
+                        { format!(" — {}: {} bytes.", out.summary, out.wrapped.len()) }
+                        if out.live { <span class="hint">{ " Recomputed as you type." }</span> }</p>
                     if let Some(f) = &out.file {
                         <p class="hint">{ format!("Also saved in the page's files as \"{f}\".") }</p>
                     }
                     <label for="wrap-output">{ "Wrapped key output" }</label>
                     <textarea id="wrap-output" class="mono" readonly=true rows="3"
-                        data-testid="wrap-output" value={text.clone()} />
+                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={text.clone()} />
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "wrapped key")} aria-label="Copy wrapped key">{ "Copy" }</button>
                         <button type="button" onclick={on_download}>{ "Download" }</button>
                         <button type="button" onclick={on_use}>{ "Use as unwrap input" }</button>
+                        { steps_button.clone() }
                     </div>
                 </div>
             }
         }
     };
 
-    let unwrap_out = match &props.unwrap_result {
+    let unwrap_out = match &wb.unwrap_result {
         None => html! {},
         Some(Err(e)) => op_error(e),
         Some(Ok(UnwrapOutput::NewKey { handle, kcv })) => {
@@ -361,6 +423,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         { " Key Handle: " }
                         <button type="button" class="handle-link" {onclick} aria-label={format!("Select key {handle}")}>{ handle.to_string() }</button>
                         { format!(" · KCV {kcv}") }</p>
+                    <div class="buttons">{ steps_button.clone() }</div>
                 </div>
             }
         }
@@ -368,7 +431,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             let text = if form.out_format == Format::Base64 {
                 base64.to_string()
             } else {
-                hex.to_string()
+                shown_hex(hex)
             };
             html! {
                 <div class="result passed" data-testid="unwrap-result">
@@ -378,6 +441,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={text.clone()} />
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "unwrapped key")} aria-label="Copy unwrapped key">{ "Copy" }</button>
+                        { steps_button.clone() }
                     </div>
                 </div>
             }
@@ -402,9 +466,12 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     </select>
                     if pasted_kek {
                         <label for="wb-pasted-kek">{ "KEK (hex or base64)" }</label>
-                        <textarea id="wb-pasted-kek" class="mono" rows="2" spellcheck="false"
-                            autocomplete="off" value={form.pasted_kek.clone()} oninput={on_pasted_kek} />
-                        { paste_hint(&kek_reading) }
+                        <textarea id="wb-pasted-kek" ref={kek_field} class="mono" rows="2" spellcheck="false"
+                            autocomplete="off" maxlength={MAX_PASTE_CHARS.to_string()}
+                            oninput={secret_input(d, WorkbenchField::PastedKek)}
+                            aria-describedby="wb-kek-hint"
+                            aria-invalid={matches!(wb.kek_reading, Some(Err(_))).to_string()} />
+                        { paste_hint(&wb.kek_reading, "wb-kek-hint") }
                     }
                 </div>
                 <div class="field">
@@ -415,7 +482,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                                 { format!("{} — -m {}", m.display_name(), m.kmu_number()) }</option>
                         }) }
                     </select>
-                    <details class="names-details" open=true>
+                    <details class="names-details">
                         <summary>{ "Names across tools" }</summary>
                         { names_table(form.mechanism) }
                     </details>
@@ -426,7 +493,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <input id="wb-iv" type="text" class="mono" spellcheck="false" autocomplete="off"
                             value={if takes_iv { form.iv.clone() } else { "A65959A6 ‖ MLI".to_owned() }}
                             disabled={!takes_iv} oninput={on_iv}
-                            aria-invalid={iv_state.is_err().to_string()} />
+                            aria-invalid={iv_state.is_err().to_string()} aria-describedby="wb-iv-hint" />
                         <button type="button" class="small" onclick={on_reset_iv} disabled={!takes_iv}>
                             { "Use the default IV" }</button>
                     </div>
@@ -443,22 +510,46 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         </select>
                         if form.target == KeyChoice::Pasted {
                             <label for="wb-pasted-key">{ "Key bytes (hex or base64)" }</label>
-                            <textarea id="wb-pasted-key" class="mono" rows="2" spellcheck="false"
-                                autocomplete="off" value={form.pasted_key.clone()} oninput={on_pasted_key} />
-                            { paste_hint(&key_reading) }
+                            <textarea id="wb-pasted-key" ref={key_field} class="mono" rows="2" spellcheck="false"
+                                autocomplete="off" maxlength={MAX_PASTE_CHARS.to_string()}
+                                oninput={secret_input(d, WorkbenchField::PastedKey)}
+                                aria-describedby="wb-key-hint"
+                                aria-invalid={matches!(wb.key_reading, Some(Err(_))).to_string()} />
+                            { paste_hint(&wb.key_reading, "wb-key-hint") }
                         }
                         if hsm_target && pasted_kek {
                             <p class="hint warn">{ "An HSM wraps its keys only under keys it holds: choose a wrapping key from the HSM, or paste the key bytes too." }</p>
                         }
                     </div>
                     <div class="field inline-fields">
-                        <label for="wb-format">{ "Output format" }</label>
-                        <select id="wb-format" onchange={on_format}>
-                            <option value="hex" selected={form.out_format == Format::Hex}>{ "hex" }</option>
-                            <option value="base64" selected={form.out_format == Format::Base64}>{ "base64" }</option>
-                        </select>
-                        <label for="wb-file">{ "File name" }</label>
-                        <input id="wb-file" type="text" value={form.file_name.clone()} oninput={on_file_name} />
+                        <span class="pair">
+                            <label for="wb-format">{ "Output format" }</label>
+                            <select id="wb-format" onchange={on_format}>
+                                <option value="hex" selected={form.out_format == Format::Hex}>{ "hex" }</option>
+                                <option value="base64" selected={form.out_format == Format::Base64}>{ "base64" }</option>
+                            </select>
+                        </span>
+                        if form.out_format == Format::Hex {
+                            <span class="pair">
+                                <label for="wb-case">{ "Hex case" }</label>
+                                <select id="wb-case" onchange={on_case}>
+                                    <option value="lower" selected={!style.upper}>{ "lower" }</option>
+                                    <option value="upper" selected={style.upper}>{ "UPPER" }</option>
+                                </select>
+                            </span>
+                            <span class="pair">
+                                <label for="wb-group">{ "Group" }</label>
+                                <select id="wb-group" onchange={on_group}>
+                                    <option value="0" selected={style.group == 0}>{ "none" }</option>
+                                    <option value="4" selected={style.group == 4}>{ "4 bytes" }</option>
+                                    <option value="8" selected={style.group == 8}>{ "8 bytes" }</option>
+                                </select>
+                            </span>
+                        }
+                        <span class="pair">
+                            <label for="wb-file">{ "File name" }</label>
+                            <input id="wb-file" type="text" value={form.file_name.clone()} oninput={on_file_name} />
+                        </span>
                     </div>
                     <div class="check-line check-field">
                         <input id="wb-save" type="checkbox" checked={form.save_to_files} onchange={on_save} />
@@ -472,8 +563,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     <div class="field">
                         <label for="wb-wrapped">{ "Wrapped key (hex or base64)" }</label>
                         <textarea id="wb-wrapped" class="mono" rows="3" spellcheck="false" autocomplete="off"
+                            maxlength={MAX_PASTE_CHARS.to_string()} aria-describedby="wb-wrapped-hint"
                             value={form.wrapped.clone()} oninput={on_wrapped} />
-                        { paste_hint(&wrapped_reading) }
+                        { paste_hint(&wb.wrapped_reading, "wb-wrapped-hint") }
                         <label for="wb-upload" class="upload">{ "Upload wrapped key" }</label>
                         <input id="wb-upload" type="file" onchange={on_upload} />
                         if let Some(note) = &form.upload_note {
@@ -484,7 +576,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <legend>{ "Unwrap into" }</legend>
                         <div class="radio">
                             <input type="radio" id="wb-into-key" name="wb-into" checked={form.into_new_key}
-                                onchange={on_into(true)} />
+                                disabled={pasted_kek} onchange={on_into(true)}
+                                aria-describedby={pasted_kek.then_some("wb-into-why")} />
                             <label for="wb-into-key">{ "A new key in the HSM" }</label>
                         </div>
                         <div class="radio">
@@ -493,8 +586,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                             <label for="wb-into-page">{ "This page (show the bytes)" }</label>
                         </div>
                     </fieldset>
-                    if form.into_new_key && pasted_kek {
-                        <p class="hint warn">{ "A pasted KEK is not in the HSM, so it cannot unwrap into a new HSM key: choose \"This page\", or a wrapping key from the HSM." }</p>
+                    if pasted_kek {
+                        <p class="hint" id="wb-into-why">{ "A pasted KEK is not in the HSM, so it unwraps into this page only; choose a wrapping key from the HSM to make a new HSM key." }</p>
                     }
                     if form.into_new_key {
                         <div class="field inline-fields">
@@ -508,7 +601,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         </div>
                         <div class="field flags-fields">
                             <span class="check-field">
-                                <input id="wb-sensitive" type="checkbox" checked={form.sensitive} onchange={on_sensitive} />
+                                <input id="wb-sensitive" type="checkbox" checked={form.sensitive} onchange={on_sensitive} aria-describedby="wb-flags-hint" />
                                 <label for="wb-sensitive">{ "Sensitive" }</label>
                             </span>
                             <span class="check-field">
@@ -520,7 +613,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                                 <label for="wb-token">{ "Token key (kept after logout)" }</label>
                             </span>
                         </div>
-                        <p class="hint">
+                        <p class="hint" id="wb-flags-hint">
                             { "Sensitive by default, as KMU's unWrapKey makes keys. Untick it and the step viewer may \
                                show the unwrap; ticked, the page will never show the key's value, nor its steps." }
                         </p>
