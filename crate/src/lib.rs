@@ -25,6 +25,7 @@ pub mod wrap;
 
 // The virtual HSM, who may see what, and its console.
 pub mod access;
+pub mod bytemap;
 pub mod console;
 pub mod store;
 

@@ -472,7 +472,7 @@ impl Session {
                 mechanism,
                 iv,
                 target.value().expose_secret(),
-                steps::may_show_key(target, caller),
+                self.step_rule(steps::may_show_key(target, caller)),
             )),
         });
         Ok(p)
@@ -546,7 +546,7 @@ impl Session {
             mechanism,
             iv,
             wrapped,
-            steps::may_show_new_key(sensitive, extractable),
+            self.step_rule(steps::may_show_new_key(sensitive, extractable)),
         )?;
         let attributes = match source {
             AttributeSource::Header(parsed) => {
@@ -834,7 +834,7 @@ impl Session {
             Mechanism::KwPkcs5,
             None,
             &blob,
-            steps::may_show_key(target, caller),
+            self.step_rule(steps::may_show_key(target, caller)),
         )?;
         let mut p = Planned::default();
         p.out.status("Cfm3WrapKey", ReturnCode::Success);
@@ -885,7 +885,7 @@ impl Session {
             Mechanism::Kw,
             None,
             &blob,
-            steps::may_show_new_key(sensitive, extractable),
+            self.step_rule(steps::may_show_new_key(sensitive, extractable)),
         )?;
         // Only AES reaches here, so the key may encrypt, decrypt, wrap and unwrap.
         let attributes = KeyAttributes {

@@ -208,6 +208,8 @@ pub struct Session {
     pub(crate) login: Option<UserId>,
     pub(crate) tenancy: TenancyMode,
     pub(crate) key_source: Box<dyn KeySource>,
+    /// X-ray of the HSM: the step viewer may see inside (`steps.rs`).
+    pub(crate) xray: bool,
 }
 
 impl Default for Session {
@@ -237,6 +239,7 @@ impl Session {
             login: Some(DEFAULT_USER),
             tenancy: TenancyMode::DedicatedSingleTenant,
             key_source,
+            xray: false,
         }
     }
 

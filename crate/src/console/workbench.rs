@@ -186,7 +186,7 @@ impl Session {
                     .ok_or(policy::PolicyError::HandleInvalid(w))?;
                 policy::check_wrap(target, wrapper, caller)?;
                 check_hsm_iv(r.mechanism, iv)?;
-                let may = steps::may_show_key(target, caller);
+                let may = self.step_rule(steps::may_show_key(target, caller));
                 (kek_of(wrapper)?, target.value().expose_secret(), may)
             }
             (WorkbenchKey::Pasted(data), WorkbenchKey::Handle(w)) => {
@@ -286,7 +286,7 @@ impl Session {
                 sensitive,
                 extractable,
                 ..
-            } => steps::may_show_new_key(*sensitive, *extractable),
+            } => self.step_rule(steps::may_show_new_key(*sensitive, *extractable)),
         };
         let (trace, trace_withheld, iv_check) =
             match steps::unwrap_steps(&kek, r.mechanism, iv, r.wrapped, may_show) {
