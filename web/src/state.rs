@@ -549,6 +549,9 @@ pub enum Action {
     Trace(TraceMove),
     /// Play or pause the step viewer.
     TracePlay(bool),
+    /// X-ray of the HSM on or off (the step viewer's switch; the core's
+    /// step rule honours it from the next wrap or unwrap on).
+    SetXray(bool),
     /// A file was uploaded into the page's files.
     UploadFile {
         /// The file's name.
@@ -752,6 +755,12 @@ impl AppState {
                     self.trace_pos = 0;
                 }
                 self.trace_playing = play && total > 0;
+            }
+            Action::SetXray(on) => {
+                if let Ok(mut session) = self.session.try_borrow_mut() {
+                    session.set_xray(on);
+                }
+                self.revision += 1;
             }
             Action::UploadFile { name, bytes } => {
                 let result = match self.session.try_borrow_mut() {

@@ -97,6 +97,7 @@ pub fn App() -> Html {
                     trace={state.trace.clone()}
                     pos={state.trace_pos}
                     playing={state.trace_playing}
+                    session={crate::components::step_viewer::SessionRef::new(&state.session, state.revision)}
                     dispatch={dispatch.clone()} />
                 <WhoCanSee
                     {matrix}

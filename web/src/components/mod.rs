@@ -10,6 +10,8 @@
 //! | keys (sort, filter, reveal; or as another actor sees them) | [`key_table`] |
 //! | wrap / unwrap workbench | [`workbench`] |
 //! | IV and step viewer | [`step_viewer`] |
+//! | the W function as a picture (SVG) | [`w_diagram`] |
+//! | every byte explained: a blob's byte map | [`byte_map`] |
 //! | who can see the selected key | [`access`] |
 //! | what handles are, as the session shows it | [`handles`] |
 //! | in-page files | [`files`] |
@@ -20,6 +22,7 @@ pub mod access;
 pub mod app;
 pub mod audit;
 pub mod banner;
+pub mod byte_map;
 pub mod files;
 pub mod footer;
 pub mod handles;
@@ -27,6 +30,7 @@ pub mod header;
 pub mod key_table;
 pub mod step_viewer;
 pub mod terminal;
+pub mod w_diagram;
 pub mod workbench;
 
 use keywrap_core::access::{Answer, Verdict};
