@@ -106,22 +106,20 @@ pub fn of_wrapped(mechanism: Mechanism, len: usize) -> Result<Vec<ByteRange>, By
             0,
             2 * SEMIBLOCK_LEN,
             "C[0] ‖ C[1]".to_owned(),
-            "One AES block: the encryption of AIV ‖ P[1] (A65959A6, the key's length, then \
-             up to 8 bytes of key data and zero padding). With one semiblock of padded key data \
-             RFC 5649 §4.1 replaces W by a single AES encryption; unwrapping decrypts it and \
-             checks the AIV."
+            "One AES block of AIV ‖ P[1] (A65959A6, the key's length, the key and zero \
+             padding): with one semiblock of key data, RFC 5649 §4.1 replaces W by one AES."
                 .to_owned(),
             RangeKind::KeyData,
         )]);
     }
     let a_meaning = match mechanism {
         Mechanism::Kwp => {
-            "The integrity register A after W. Unwrapping runs W⁻¹ and must recover the \
-             alternative IV from it: A65959A6, then the key's length (RFC 5649 §3)."
+            "The integrity register A after W: W⁻¹ must recover the AIV from it, \
+             A65959A6 then the key's length (RFC 5649 §3)."
         }
         Mechanism::Kw | Mechanism::KwPkcs5 => {
-            "The integrity register A after W. Unwrapping runs W⁻¹ and must recover the \
-             IV from it (A6A6A6A6A6A6A6A6 unless a custom IV was used, RFC 3394 §2.2.3)."
+            "The integrity register A after W: W⁻¹ must recover the IV from it \
+             (A6A6A6A6A6A6A6A6 unless custom, RFC 3394 §2.2.3)."
         }
     };
     let mut out = vec![range(
@@ -143,9 +141,8 @@ pub fn of_wrapped(mechanism: Mechanism, len: usize) -> Result<Vec<ByteRange>, By
             SEMIBLOCK_LEN,
             format!("C[{i}] = R[{i}]"),
             format!(
-                "Register R[{i}] after the 6 rounds of W: ciphertext of key data semiblock \
-                 P[{i}], mixed with every other semiblock, so no byte here stands for one byte \
-                 of the key.{last}"
+                "R[{i}] after 6 rounds of W: ciphertext of P[{i}] mixed with every other \
+                 semiblock; no byte here stands for one key byte.{last}"
             ),
             RangeKind::KeyData,
         ));
@@ -220,8 +217,8 @@ pub fn of_key_file(bytes: &[u8]) -> Result<Vec<ByteRange>, ByteMapError> {
     let mut out = Vec::new();
     for field in file.field_ranges() {
         let meaning = match field.name {
-            "magic" => "KWH1: this file starts with Keywrap Console's header (KMU's own is \
-                        undocumented), so unWrapKey can restore the key's attributes."
+            "magic" => "KWH1: Keywrap Console's header, from which unWrapKey restores the key's \
+                        attributes."
                 .to_owned(),
             "version" => "The header format's version, 1.".to_owned(),
             "mechanism" => format!(
@@ -231,10 +228,7 @@ pub fn of_key_file(bytes: &[u8]) -> Result<Vec<ByteRange>, ByteMapError> {
             ),
             "key class" => "Key class 4: a secret key.".to_owned(),
             "key type" => format!("Key type {}.", key_type_words(a.key_type)),
-            "key length" => format!(
-                "The key's length, {} bytes; checked again after unwrapping.",
-                a.value_len
-            ),
+            "key length" => format!("The key's length, {} bytes.", a.value_len),
             "flags" => format!(
                 "The key's flags: SENSITIVE {}, EXTRACTABLE {}, TOKEN {}, WRAP_WITH_TRUSTED {} \
                  (a header can only keep or tighten them).",
@@ -243,9 +237,7 @@ pub fn of_key_file(bytes: &[u8]) -> Result<Vec<ByteRange>, ByteMapError> {
                 yes_no(a.token),
                 yes_no(a.wrap_with_trusted)
             ),
-            "KCV" => "The key check value: the first 3 bytes of AES-ECB(key, zeros); \
-                      unWrapKey refuses a key whose KCV differs."
-                .to_owned(),
+            "KCV" => "The key check value; unWrapKey refuses a key whose KCV differs.".to_owned(),
             "label length" => format!("The label's length, {} bytes.", a.label.len()),
             "label" => format!("OBJ_ATTR_LABEL, UTF-8: \"{}\".", a.label),
             "id length" => format!("The id's length, {} bytes.", a.id.len()),

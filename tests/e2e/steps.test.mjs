@@ -52,8 +52,16 @@ test('X-ray off: the seed session is withheld, and the notice offers the ways on
     assert.equal(await position(page), 'Step 0 of 12');
     // The byte map explains a range on keyboard focus, not only on hover.
     const a = page.locator('[data-testid="map-output-map"] button[data-range="C[0] = A"]');
+    const tip = page.locator(`#${await a.getAttribute('aria-describedby')}`);
+    assert.equal(await tip.isVisible(), false, 'hidden at first');
     await a.focus();
-    assert.match(await page.getByTestId('map-output-explain').textContent(), /integrity register A/);
+    assert.ok(await tip.isVisible(), 'shown on focus');
+    assert.match(await tip.textContent(), /integrity register A/);
+    await page.keyboard.press('Tab');
+    assert.equal(await tip.isVisible(), false, 'hidden when focus moves on');
+    const c1 = page.locator('[data-testid="map-output-map"] button[data-range="C[1] = R[1]"]');
+    await c1.hover();
+    assert.ok(await page.locator(`#${await c1.getAttribute('aria-describedby')}`).isVisible(), 'and on hover');
   }));
 
 test('the W picture mid-animation, by keyboard, and still under reduced motion', () =>

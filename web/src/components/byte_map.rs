@@ -1,11 +1,10 @@
-//! Every byte explained: a blob as its ranges, each a button that says what
-//! its bytes are when it is hovered, focused or pressed (never on hover
-//! alone), in the manner of "The Illustrated TLS Connection". The ranges
-//! come from the core ([`keywrap_core::bytemap`]); this file only draws
-//! them over the bytes it is given, which are never key data (a wrapped
-//! key, a file's header, the recovered A).
-
-use std::rc::Rc;
+//! Every byte explained: a blob as its ranges, each a button whose
+//! explanation shows while it is hovered or focused (never on hover alone),
+//! in the manner of "The Illustrated TLS Connection", and which is its
+//! accessible description. The ranges come from the core
+//! ([`keywrap_core::bytemap`]); this file only draws them over the bytes it
+//! is given, which are never key data (a wrapped key, a file's header, the
+//! recovered A). No state and no script: CSS shows the explanation.
 
 use keywrap_core::bytemap::ByteRange;
 use keywrap_core::encoding::encode_hex_upper;
@@ -13,19 +12,6 @@ use yew::prelude::*;
 
 /// The most bytes of one range drawn in full; the rest are counted.
 const SHOWN_BYTES: usize = 48;
-
-/// A byte map's input.
-#[derive(Properties, PartialEq)]
-pub struct ByteMapProps {
-    /// A unique id prefix (two maps may share the page).
-    pub id: AttrValue,
-    /// What the blob is, as the map's caption.
-    pub caption: AttrValue,
-    /// The blob.
-    pub bytes: Rc<[u8]>,
-    /// Its ranges, from the core; they tile `bytes`.
-    pub ranges: Rc<Vec<ByteRange>>,
-}
 
 fn range_hex(bytes: &[u8], r: &ByteRange) -> String {
     let Some(slice) = bytes.get(r.range.clone()) else {
@@ -54,53 +40,35 @@ fn bytes_words(r: &ByteRange) -> String {
     }
 }
 
-/// A blob's byte map.
-#[component]
-pub fn ByteMap(props: &ByteMapProps) -> Html {
-    let selected = use_state(|| None::<usize>);
-    let explain_id = format!("{}-explain", props.id);
-    let chosen = selected.and_then(|k| props.ranges.get(k).map(|r| (k, r)));
-    let explanation = match chosen {
-        Some((_, r)) => html! {
-            <>
-                <strong>{ format!("{}, {}: ", r.name, bytes_words(r)) }</strong>
-                { r.meaning.clone() }
-            </>
-        },
-        None => html! { { "Hover over, focus or press a range to see what its bytes are." } },
-    };
+/// A blob's byte map: `id` prefixes the element ids (two maps may share
+/// the page), `caption` says what the blob is, `ranges` tile `bytes`.
+pub fn byte_map(id: &str, caption: &str, bytes: &[u8], ranges: &[ByteRange]) -> Html {
     html! {
-        <figure class="byte-map" data-testid={format!("{}-map", props.id)}>
-            <figcaption>{ props.caption.clone() }</figcaption>
-            <div class="byte-ranges" role="group" aria-label={props.caption.clone()}>
-                { for props.ranges.iter().enumerate().map(|(k, r)| {
-                    let show = {
-                        let selected = selected.clone();
-                        move || selected.set(Some(k))
-                    };
-                    let on_focus = { let show = show.clone(); Callback::from(move |_: FocusEvent| show()) };
-                    let on_enter = { let show = show.clone(); Callback::from(move |_: MouseEvent| show()) };
-                    let on_click = Callback::from(move |_: MouseEvent| show());
-                    let current = chosen.is_some_and(|(c, _)| c == k);
+        <figure class="byte-map" data-testid={format!("{id}-map")}>
+            <figcaption>{ caption.to_owned() }</figcaption>
+            <div class="byte-ranges" role="group" aria-label={caption.to_owned()}>
+                { for ranges.iter().enumerate().map(|(k, r)| {
+                    let explain = format!("{id}-{k}");
                     html! {
-                        <button type="button"
-                            class={classes!("byte-range", format!("kind-{}", r.kind.word()), current.then_some("current"))}
-                            aria-describedby={explain_id.clone()}
-                            aria-pressed={current.to_string()}
-                            data-range={r.name.clone()}
-                            onfocus={on_focus} onmouseenter={on_enter} onclick={on_click}>
-                            <span class="range-name">{ r.name.clone() }</span>
-                            <span class="range-hex mono">{ range_hex(&props.bytes, r) }</span>
-                        </button>
+                        <span class="byte-cell">
+                            <button type="button"
+                                class={classes!("byte-range", format!("kind-{}", r.kind.word()))}
+                                aria-describedby={explain.clone()} data-range={r.name.clone()}>
+                                <span class="range-name">{ r.name.clone() }</span>
+                                <span class="range-hex mono">{ range_hex(bytes, r) }</span>
+                            </button>
+                            <span id={explain} class="range-explain" role="tooltip">
+                                <strong>{ format!("{}, {}: ", r.name, bytes_words(r)) }</strong>
+                                { r.meaning.clone() }
+                            </span>
+                        </span>
                     }
                 }) }
             </div>
-            <p id={explain_id} class="byte-explain" aria-live="polite" data-testid={format!("{}-explain", props.id)}>
-                { explanation }
-            </p>
-            <p class="legend" aria-hidden="true">
-                <span class="swatch kind-header">{ "header" }</span>
-                <span class="swatch kind-integrity">{ "integrity (A)" }</span>
+            <p class="hint legend">
+                { "Hover over or focus a range (Tab) to see what its bytes are: " }
+                <span class="swatch kind-header">{ "header" }</span>{ " " }
+                <span class="swatch kind-integrity">{ "integrity (A)" }</span>{ " " }
                 <span class="swatch kind-key-data">{ "wrapped key data" }</span>
             </p>
         </figure>

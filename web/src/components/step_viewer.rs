@@ -18,7 +18,7 @@ use keywrap_core::{Mechanism, Session, bytemap};
 use yew::prelude::*;
 
 use super::banner::lock_icon;
-use super::byte_map::ByteMap;
+use super::byte_map::byte_map;
 use super::w_diagram::{check_diagram, single_block_diagram, step_diagram};
 use super::{Dispatch, pass_fail};
 use crate::state::{Action, KeyChoice, TraceBody, TraceMove, TraceRecord, WorkbenchField};
@@ -311,19 +311,19 @@ fn wrapped_map(
     bytes: &[u8],
 ) -> Html {
     match bytemap::of_wrapped(mechanism, bytes.len()) {
-        Ok(ranges) => html! {
-            <ByteMap id={id} caption={caption} bytes={Rc::<[u8]>::from(bytes)} ranges={Rc::new(ranges)} />
-        },
+        Ok(ranges) => byte_map(id, caption, bytes, &ranges),
         Err(e) => html! { <p class="hint">{ format!("No byte map: {e}.") }</p> },
     }
 }
 
 /// The byte map of KWP's recovered alternative IV (the register A: no key data).
 fn aiv_map(a: &Semiblock) -> Html {
-    html! {
-        <ByteMap id="map-aiv" caption="The recovered A: AIV = A65959A6 ‖ MLI"
-            bytes={Rc::<[u8]>::from(&a[..])} ranges={Rc::new(bytemap::of_kwp_aiv(a))} />
-    }
+    byte_map(
+        "map-aiv",
+        "The recovered A: AIV = A65959A6 ‖ MLI",
+        a,
+        &bytemap::of_kwp_aiv(a),
+    )
 }
 
 fn wrap_view(props: &StepViewerProps, t: &keywrap_core::WrapTrace) -> Html {
@@ -647,68 +647,44 @@ fn xray_switch(props: &StepViewerProps, xray: bool) -> Html {
     }
 }
 
-/// The in-page files' byte map: pick a file, see each header field and
-/// the wrapped key's ranges. Only a file whose header parses is drawn (a
-/// wrapped key is ciphertext; a file that is not one is never shown).
-#[derive(Properties, PartialEq)]
-struct FileMapProps {
-    session: Option<SessionRef>,
-}
-
-#[component]
-fn FileMap(props: &FileMapProps) -> Html {
-    let chosen = use_state(|| None::<String>);
-    let Some(session) = props.session.as_ref() else {
+/// The in-page files' byte maps, newest first (at most [`FILES_MAPPED`]):
+/// each header field, then the wrapped key's ranges. Only a file whose
+/// header parses is drawn (a wrapped key is ciphertext; a file that is not
+/// one is never shown).
+fn file_maps(session: Option<&SessionRef>) -> Html {
+    let Some(Ok(s)) = session.map(|s| s.session.try_borrow()) else {
         return Html::default();
     };
-    let Ok(s) = session.session.try_borrow() else {
-        return Html::default();
-    };
-    let names: Vec<String> = s.files().into_iter().map(|f| f.name).collect();
-    if names.is_empty() {
+    let files = s.files();
+    if files.is_empty() {
         return html! {
             <p class="hint">{ "Files appear here once a command writes one (wrapKey -out, or an upload)." }</p>
         };
     }
-    let current = chosen
-        .as_ref()
-        .filter(|n| names.contains(n))
-        .or_else(|| names.last())
-        .cloned()
-        .unwrap_or_default();
-    let map = match s.read_file_bytes(&current) {
-        None => Html::default(),
-        Some(bytes) => match bytemap::of_key_file(bytes) {
-            Ok(ranges) => html! {
-                <ByteMap id="map-file" caption={format!("\"{current}\": header fields, then the wrapped key")}
-                    bytes={Rc::<[u8]>::from(bytes)} ranges={Rc::new(ranges)} />
-            },
-            Err(e) => {
-                html! { <p class="hint" data-testid="map-file-error">{ format!("\"{current}\" has no byte map: {e}.") }</p> }
-            }
-        },
-    };
-    drop(s);
-    let onchange = {
-        let chosen = chosen.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                chosen.set(Some(sel.value()));
-            }
-        })
-    };
     html! {
-        <div class="file-map">
-            <label for="map-file-choice">{ "File to explain" }</label>
-            <select id="map-file-choice" {onchange}>
-                { for names.iter().map(|n| html! {
-                    <option value={n.clone()} selected={*n == current}>{ n.clone() }</option>
-                }) }
-            </select>
-            { map }
-        </div>
+        { for files.iter().rev().take(FILES_MAPPED).enumerate().map(|(k, f)| {
+            let map = match s.read_file_bytes(&f.name).map(bytemap::of_key_file) {
+                Some(Ok(ranges)) => byte_map(
+                    &format!("map-file-{k}"),
+                    &format!("\"{}\": header fields, then the wrapped key", f.name),
+                    s.read_file_bytes(&f.name).unwrap_or_default(),
+                    &ranges,
+                ),
+                Some(Err(e)) => html! { <p class="hint">{ format!("No byte map: {e}.") }</p> },
+                None => Html::default(),
+            };
+            html! {
+                <details class="file-map" open={k == 0}>
+                    <summary>{ f.name.clone() }</summary>
+                    { map }
+                </details>
+            }
+        }) }
     }
 }
+
+/// How many of the newest files get a byte map.
+const FILES_MAPPED: usize = 4;
 
 /// The step viewer panel.
 #[component]
@@ -764,7 +740,7 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
             { xray_switch(props, xray) }
             { body }
             <h3>{ "Every byte explained: the page's files" }</h3>
-            <FileMap session={props.session.clone()} />
+            { file_maps(props.session.as_ref()) }
         </section>
     }
 }

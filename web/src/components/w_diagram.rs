@@ -18,24 +18,36 @@ fn hex(bytes: &[u8]) -> String {
     encode_hex_upper(bytes)
 }
 
+/// The integer square root (arrow lengths; no floating point, which would
+/// pull float formatting and libm into the download).
+fn isqrt(v: i32) -> i32 {
+    let mut r = 0;
+    while (r + 1) * (r + 1) <= v {
+        r += 1;
+    }
+    r
+}
+
 /// A line from (x1, y1) to (x2, y2) with an arrowhead at the end.
-fn arrow(x1: f64, y1: f64, x2: f64, y2: f64) -> Html {
-    let angle = (y2 - y1).atan2(x2 - x1);
-    let (l, w) = (9.0, 4.5);
-    let (bx, by) = (x2 - l * angle.cos(), y2 - l * angle.sin());
-    let (px, py) = (-angle.sin() * w, angle.cos() * w);
+fn arrow(x1: i32, y1: i32, x2: i32, y2: i32) -> Html {
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = isqrt(dx * dx + dy * dy).max(1);
+    // The head: 9 back along the line, 4.5 to each side (in tenths).
+    let (bx, by) = (x2 * 10 - 90 * dx / len, y2 * 10 - 90 * dy / len);
+    let (px, py) = (-45 * dy / len, 45 * dx / len);
+    let tenths = |v: i32| format!("{}.{}", v.div_euclid(10), v.rem_euclid(10));
     let head = format!(
-        "{x2:.1},{y2:.1} {:.1},{:.1} {:.1},{:.1}",
-        bx + px,
-        by + py,
-        bx - px,
-        by - py
+        "{x2},{y2} {},{} {},{}",
+        tenths(bx + px),
+        tenths(by + py),
+        tenths(bx - px),
+        tenths(by - py)
     );
     html! {
         <g class="wd-arrow">
-            <line class="wd-flow" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")}
-                x2={format!("{bx:.1}")} y2={format!("{by:.1}")} />
-            <polygon class="wd-head" points={head} />
+            <line class="wd-flow" x1={x1.to_string()} y1={y1.to_string()}
+                x2={tenths(bx)} y2={tenths(by)} />
+            <polygon points={head} />
         </g>
     }
 }
@@ -53,11 +65,11 @@ fn register(x: u32, y: u32, w: u32, name: &str, value: Option<String>, testid: &
     }
 }
 
-fn xor(cx: u32, cy: u32, t: u64) -> Html {
+fn xor(cx: i32, cy: i32, t: u64) -> Html {
     html! {
         <g class="wd-xor">
             <text class="wd-name wd-t" x={cx.to_string()} y={(cy - 28).to_string()} data-testid="wd-t">{ format!("t = {t}") }</text>
-            { arrow(f64::from(cx), f64::from(cy - 22), f64::from(cx), f64::from(cy - 17)) }
+            { arrow(cx, cy - 26, cx, cy - 17) }
             <circle cx={cx.to_string()} cy={cy.to_string()} r="16" />
             <text class="wd-op" x={cx.to_string()} y={(cy + 6).to_string()}>{ "⊕" }</text>
         </g>
@@ -84,20 +96,22 @@ fn aes_box(unwrap: bool, b: Option<&[u8; 16]>) -> Html {
     }
 }
 
-/// The strip of registers A, R[1..n], with R[i] marked.
+/// The strip of registers R[1..n], with R[i] marked.
 fn register_strip(n: usize, i: usize) -> Html {
-    let width = 640.0 / f64::from(u32::try_from(n.max(1)).unwrap_or(u32::MAX));
-    let labelled = n <= 16;
+    let count = u32::try_from(n.clamp(1, 320)).unwrap_or(320);
+    let width = (640 / count).max(2);
+    let labelled = count <= 16;
     html! {
         <g class="wd-strip" aria-hidden="true">
             <text class="wd-name" x="10" y="244">{ "R:" }</text>
-            { for (1..=n).map(|k| {
-                let x = 40.0 + width * f64::from(u32::try_from(k - 1).unwrap_or(0));
+            { for (1..=count).map(|k| {
+                let x = 40 + width * (k - 1);
+                let current = usize::try_from(k).is_ok_and(|k| k == i);
                 html! {
-                    <g class={classes!("wd-cell", (k == i).then_some("wd-cur"))}>
-                        <rect x={format!("{x:.1}")} y="230" width={format!("{:.1}", (width - 3.0).max(1.0))} height="18" rx="3" />
-                        if labelled || k == 1 || k == n {
-                            <text class="wd-name wd-mid wd-small" x={format!("{:.1}", x + width / 2.0)} y="243">{ format!("{k}") }</text>
+                    <g class={classes!("wd-cell", current.then_some("wd-cur"))}>
+                        <rect x={x.to_string()} y="230" width={(width - 2).to_string()} height="18" rx="3" />
+                        if labelled || k == 1 || k == count {
+                            <text class="wd-name wd-mid wd-small" x={(x + width / 2).to_string()} y="243">{ k.to_string() }</text>
                         }
                     </g>
                 }
@@ -131,60 +145,42 @@ pub fn step_diagram(
     } else {
         format!("{fname}, before step 1 of {total}: the initial registers")
     };
-    let desc = if !shown {
-        format!(
-            "A holds {} and R[{i}] holds {}; step 1 will combine them.",
-            hex(&step.a_before),
-            hex(&step.r_before)
-        )
-    } else if unwrap {
-        format!(
-            "A = {} is XORed with t = {}, joined with R[{i}] = {} and decrypted: B = {}. A becomes MSB64(B) = {}, R[{i}] becomes LSB64(B) = {}.",
-            hex(&step.a_before),
-            step.t,
-            hex(&step.r_before),
-            hex(&step.b),
-            hex(&step.a_after),
-            hex(&step.r_after)
-        )
-    } else {
-        format!(
-            "A = {} and R[{i}] = {} are encrypted together: B = {}. A becomes MSB64(B) XOR t = {} → {}, R[{i}] becomes LSB64(B) = {}.",
-            hex(&step.a_before),
-            hex(&step.r_before),
-            hex(&step.b),
-            step.t,
-            hex(&step.a_after),
-            hex(&step.r_after)
-        )
-    };
+    let desc = format!(
+        "A = {}, R[{i}] = {}, t = {}; B = {}; then A = {}, R[{i}] = {}.",
+        hex(&step.a_before),
+        hex(&step.r_before),
+        step.t,
+        if shown { hex(&step.b) } else { "?".to_owned() },
+        out(&step.a_after).unwrap_or_else(|| "?".to_owned()),
+        out(&step.r_after).unwrap_or_else(|| "?".to_owned()),
+    );
     let r_name = format!("R[{i}]");
     let flow = if unwrap {
         html! {
             <>
-                { arrow(190.0, 48.0, 207.0, 48.0) }
+                { arrow(190, 48, 207, 48) }
                 { xor(225, 48, step.t) }
-                { arrow(241.0, 48.0, 262.0, 92.0) }
-                { arrow(190.0, 178.0, 260.0, 144.0) }
+                { arrow(241, 48, 262, 92) }
+                { arrow(190, 178, 260, 144) }
                 { aes_box(true, shown.then_some(&step.b)) }
-                <text class="wd-name" x="432" y="66">{ "MSB64(B)" }</text>
-                { arrow(410.0, 95.0, 530.0, 48.0) }
-                <text class="wd-name" x="432" y="176">{ "LSB64(B)" }</text>
-                { arrow(410.0, 141.0, 530.0, 178.0) }
+                <text class="wd-name" x="420" y="58">{ "MSB64(B)" }</text>
+                { arrow(410, 95, 530, 48) }
+                <text class="wd-name" x="420" y="188">{ "LSB64(B)" }</text>
+                { arrow(410, 141, 530, 178) }
             </>
         }
     } else {
         html! {
             <>
-                { arrow(190.0, 48.0, 260.0, 92.0) }
-                { arrow(190.0, 178.0, 260.0, 144.0) }
+                { arrow(190, 48, 260, 92) }
+                { arrow(190, 178, 260, 144) }
                 { aes_box(false, shown.then_some(&step.b)) }
-                <text class="wd-name" x="405" y="64">{ "MSB64(B)" }</text>
-                { arrow(410.0, 92.0, 483.0, 56.0) }
+                <text class="wd-name" x="394" y="56">{ "MSB64(B)" }</text>
+                { arrow(410, 92, 483, 56) }
                 { xor(500, 48, step.t) }
-                { arrow(516.0, 48.0, 530.0, 48.0) }
-                <text class="wd-name" x="432" y="176">{ "LSB64(B)" }</text>
-                { arrow(410.0, 141.0, 530.0, 178.0) }
+                { arrow(516, 48, 530, 48) }
+                <text class="wd-name" x="420" y="188">{ "LSB64(B)" }</text>
+                { arrow(410, 141, 530, 178) }
             </>
         }
     };
@@ -240,13 +236,13 @@ pub fn single_block_diagram(input: &[u8; 16], output: Option<&[u8; 16]>, unwrap:
                 hex(input), output.map_or_else(|| "not yet computed".to_owned(), |o| hex(o))) }</desc>
             <g key={u8::from(output.is_some())} class="wd-step">
                 { block(10, in_name, Some(input), "wd-in") }
-                { arrow(210.0, 92.0, 270.0, 92.0) }
+                { arrow(210, 92, 270, 92) }
                 <g class="wd-aes">
                     <rect x="270" y="50" width="170" height="84" rx="8" />
                     <text class="wd-op" x="355" y="92">{ op }</text>
                     <text class="wd-name wd-mid" x="355" y="114">{ "one block, under K" }</text>
                 </g>
-                { arrow(440.0, 92.0, 510.0, 92.0) }
+                { arrow(440, 92, 510, 92) }
                 <g class="wd-out">{ block(510, out_name, output, "wd-out") }</g>
                 <text class="wd-name" x="10" y="160">{ "RFC 5649: with one semiblock of padded key data, W is a single AES block." }</text>
             </g>
@@ -298,9 +294,9 @@ pub fn check_diagram(check: &IvCheckSummary) -> Html {
                     <text class="wd-name" x="180" y="43">{ "A, second half: MLI" }</text>
                     <text class="wd-val" x="180" y="67">{ format!("{} = {}", hex(a.get(4..).unwrap_or_default()), k.mli) }</text>
                 </g>
-                { arrow(160.0, 40.0, 350.0, 26.0) }
+                { arrow(160, 40, 350, 26) }
                 { check_row(30, format!("= {}", hex(p)), Some(check.passed), "wd-check-iv") }
-                { arrow(320.0, 60.0, 350.0, 60.0) }
+                { arrow(320, 60, 350, 60) }
                 { check_row(64, format!("{} ≤ MLI ≤ {}", k.min, k.max), Some(k.mli_in_range), "wd-check-mli") }
                 { check_row(98, "padding after the MLI is all zero".to_owned(), k.padding_zero, "wd-check-padding") }
             </>
@@ -312,7 +308,7 @@ pub fn check_diagram(check: &IvCheckSummary) -> Html {
                     <text class="wd-name" x="20" y="43">{ "A after W⁻¹" }</text>
                     <text class="wd-val" x="20" y="67">{ hex(a) }</text>
                 </g>
-                { arrow(190.0, 52.0, 350.0, 40.0) }
+                { arrow(190, 52, 350, 40) }
                 { check_row(44, format!("= {expected}"), Some(check.passed), "wd-check-iv") }
                 if let Some(valid) = check.pkcs5_padding_valid {
                     { check_row(78, "PKCS#5 padding".to_owned(), Some(valid), "wd-check-padding") }
