@@ -30,6 +30,7 @@ pub mod byok;
 
 // The virtual HSM, who may see what, and its command dialects.
 pub mod access;
+pub mod bytemap;
 pub mod cloudhsm_cli;
 mod dialect;
 pub mod hsm;

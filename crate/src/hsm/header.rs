@@ -219,6 +219,49 @@ impl fmt::Display for HeaderError {
 
 impl core::error::Error for HeaderError {}
 
+/// One field of a wrapped-key file, as the byte map shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderField {
+    /// The field's name in the table above (`magic`, `label`, …).
+    pub name: &'static str,
+    /// Its bytes in the file.
+    pub range: core::ops::Range<usize>,
+}
+
+impl WrappedKeyFile {
+    /// Where each field of this file lies, in the order of the table above,
+    /// ending with the wrapped key. A pure function of the parsed file, so
+    /// the ranges are those of [`WrappedKeyFile::to_bytes`]'s output (and of
+    /// the file [`WrappedKeyFile::parse`] read).
+    pub fn field_ranges(&self) -> Vec<HeaderField> {
+        let sizes = [
+            ("magic", 4),
+            ("version", 1),
+            ("mechanism", 1),
+            ("key class", 1),
+            ("key type", 1),
+            ("key length", 4),
+            ("flags", 2),
+            ("KCV", 3),
+            ("label length", 1),
+            ("label", self.attributes.label.len()),
+            ("id length", 1),
+            ("id", self.attributes.id.len()),
+            ("wrapped key length", 4),
+            ("wrapped key", self.wrapped.len()),
+        ];
+        let mut start = 0usize;
+        sizes
+            .into_iter()
+            .map(|(name, len)| {
+                let range = start..start.saturating_add(len);
+                start = range.end;
+                HeaderField { name, range }
+            })
+            .collect()
+    }
+}
+
 /// A reader over untrusted bytes that returns a typed error at the first
 /// field that does not fit.
 struct Reader<'a> {

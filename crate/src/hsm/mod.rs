@@ -84,6 +84,8 @@ pub struct HsmState {
     pub(crate) files: FileStore,
     pub(crate) login: Option<UserId>,
     pub(crate) tenancy: TenancyMode,
+    /// X-ray of the HSM: the step viewer may see inside (`steps.rs`).
+    pub(crate) xray: bool,
 }
 
 /// One virtual HSM with its files, audit log and tenancy mode, driven by
@@ -124,6 +126,7 @@ impl Session {
                 files: FileStore::default(),
                 login: Some(DEFAULT_USER),
                 tenancy: TenancyMode::DedicatedSingleTenant,
+                xray: false,
             },
             audit: AuditLog::default(),
             key_source,

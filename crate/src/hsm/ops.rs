@@ -465,7 +465,7 @@ pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
         mechanism,
         iv,
         &wrapped,
-        steps::may_show_new_key(sensitive, extractable),
+        state.step_rule(steps::may_show_new_key(sensitive, extractable)),
     )?;
     let refused = |kind: HsmErrorKind, steps: OperationSteps| OpFailure {
         error: kind.at(CHECK),
@@ -535,7 +535,7 @@ pub fn import(state: &HsmState, spec: &ImportSpec<'_>) -> Plan<KeyHandle> {
         Mechanism::Kw,
         None,
         &blob,
-        steps::may_show_new_key(sensitive, extractable),
+        state.step_rule(steps::may_show_new_key(sensitive, extractable)),
     )?;
     // Only AES reaches here, so the key may encrypt, decrypt, wrap and unwrap.
     let attributes = KeyAttributes {
@@ -587,7 +587,7 @@ pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
         spec.mechanism,
         iv,
         key_data,
-        steps::may_show_key(target, caller),
+        state.step_rule(steps::may_show_key(target, caller)),
     ));
     let mut planned = Planned::new(blob.clone()).steps(steps);
     if let Some(out) = spec.out {
@@ -632,7 +632,7 @@ pub fn export(state: &HsmState, key: KeyHandle, wrapping: KeyHandle, out: &str) 
         Mechanism::KwPkcs5,
         None,
         &blob,
-        steps::may_show_key(target, caller),
+        state.step_rule(steps::may_show_key(target, caller)),
     )?;
     Ok(Planned::new(())
         .with(Mutation::WriteFile(

@@ -9,11 +9,21 @@
 //! are withheld with the reason, and an unwrap still gets its integrity check
 //! ([`IvCheckSummary`]), which holds no key data.
 //!
+//! **X-ray of the HSM** ([`Session::set_xray`]): a teaching switch, off by
+//! default. With it on, the rule gives the full trace of the virtual HSM's
+//! own keys too (sensitive or non-extractable ones): the view the HSM itself
+//! has while it computes W or W⁻¹, which no actor outside it has. It changes
+//! nothing else: the console's output, [`Session::reveal_key`], the key
+//! attributes and [`crate::access`]'s who-can-see verdicts stay as they are.
+//! (A real HSM has no such switch; this one is virtual, and its keys are
+//! demonstration keys.)
+//!
 //! Only the commands that run W or W⁻¹ trace (`wrapKey`, `unWrapKey`,
 //! `aesWrapUnwrap`, `exSymKey`, `imSymKey`), and the wrap engine's cap
 //! ([`crate::wrap::trace::TRACE_MAX_SEMIBLOCKS`]) applies: above it the steps
 //! are withheld as too large, and the command itself is unaffected.
 
+use super::{HsmState, Session};
 use crate::store::{Caller, KeyObject, policy};
 use crate::wrap::trace::{ExpectedIv, Semiblock};
 use crate::{Error, Iv, Kek, Mechanism, UnwrapTrace, WrapTrace};
@@ -198,6 +208,34 @@ impl IvCheckSummary {
     }
 }
 
+impl Session {
+    /// Turns X-ray of the HSM on or off (see the module's documentation):
+    /// from the next wrap or unwrap on, the step viewer gets the full trace
+    /// of the HSM's own keys. Off in a new session.
+    pub fn set_xray(&mut self, on: bool) {
+        self.state.xray = on;
+    }
+
+    /// Whether X-ray of the HSM is on.
+    pub fn xray(&self) -> bool {
+        self.state.xray
+    }
+}
+
+impl HsmState {
+    /// The session's step rule for an HSM key: `outside` (what any actor
+    /// outside the HSM may see, [`may_show_key`] or [`may_show_new_key`]),
+    /// or, with X-ray on, the HSM's own view: everything.
+    pub(crate) fn step_rule(&self, outside: Result<(), String>) -> Result<(), String> {
+        xray_rule(outside, self.xray)
+    }
+}
+
+/// The step rule with X-ray: the outside rule when off, the full trace when on.
+fn xray_rule(outside: Result<(), String>, xray: bool) -> Result<(), String> {
+    if xray { Ok(()) } else { outside }
+}
+
 /// The rule for an existing key: the page may show its steps only if it
 /// could reveal the key anyway.
 pub(crate) fn may_show_key(key: &KeyObject, caller: Caller) -> Result<(), String> {
@@ -257,5 +295,26 @@ pub(crate) fn unwrap_steps(
             reason,
             iv_check: Some(IvCheckSummary::from_trace(&trace)),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xray_off_keeps_the_outside_rule_and_on_shows_the_hsm_view() {
+        let refused = Err("sensitive".to_owned());
+        assert_eq!(xray_rule(refused.clone(), false), refused);
+        assert_eq!(xray_rule(refused, true), Ok(()));
+        assert_eq!(xray_rule(Ok(()), false), Ok(()));
+    }
+
+    #[test]
+    fn a_new_session_has_xray_off() {
+        let mut s = Session::new();
+        assert!(!s.xray());
+        s.set_xray(true);
+        assert!(s.xray());
     }
 }

@@ -226,6 +226,7 @@ pub fn App() -> Html {
                             trace={state.trace.trace.clone()}
                             pos={state.trace.pos}
                             playing={state.trace.playing}
+                            session={crate::components::step_viewer::SessionRef::new(&state.session, state.revision)}
                             dispatch={dispatch.clone()} />
                     </div>
                     <KeyTable

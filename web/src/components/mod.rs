@@ -12,6 +12,8 @@
 //! | wrap / unwrap workbench | [`workbench`] |
 //! | IV and step viewer | [`step_viewer`] |
 //! | who can see the selected key, both tenancy modes, the tenancy switch | [`access`] |
+//! | the W function as a picture (SVG) | [`w_diagram`] |
+//! | every byte explained: a blob's byte map | [`byte_map`] |
 //! | what handles are, as the session shows it | [`handles`] |
 //! | in-page files | [`files`] |
 //! | audit log | [`audit`] |
@@ -23,6 +25,7 @@ pub mod app;
 pub mod audit;
 pub mod banner;
 pub mod byok;
+pub mod byte_map;
 pub mod files;
 pub mod footer;
 pub mod handles;
@@ -31,6 +34,7 @@ pub mod key_table;
 pub mod start;
 pub mod step_viewer;
 pub mod terminal;
+pub mod w_diagram;
 pub mod workbench;
 
 use keywrap_core::access::{Answer, Verdict};

@@ -8,17 +8,20 @@
 //!
 //! Replaying the trace only copies recorded values; the core computed them.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use keywrap_core::Mechanism;
 use keywrap_core::encoding::encode_hex_upper;
 use keywrap_core::hsm::{IvCheckSummary, KwpCheckSummary, WithheldSteps};
 use keywrap_core::wrap::trace::{ExpectedIv, Padding, Registers, Rounds, Semiblock, Step};
+use keywrap_core::{Mechanism, Session, bytemap};
 use yew::prelude::*;
 
 use super::banner::lock_icon;
+use super::byte_map::byte_map;
+use super::w_diagram::{check_diagram, single_block_diagram, step_diagram};
 use super::{Dispatch, pass_fail};
-use crate::state::{Action, TraceBody, TraceMove, TraceRecord};
+use crate::state::{Action, KeyChoice, TraceBody, TraceMove, TraceRecord, WorkbenchField};
 
 /// How long one step shows while playing, in milliseconds.
 pub const PLAY_INTERVAL_MS: u32 = 700;
@@ -34,7 +37,40 @@ pub struct StepViewerProps {
     pub playing: bool,
     /// The reducer.
     pub dispatch: Dispatch,
+    /// The session, for the X-ray switch and the in-page files' byte map
+    /// (read at render, as the root reads it).
+    #[prop_or_default]
+    pub session: Option<SessionRef>,
 }
+
+/// The session as a prop: equal while it is the same session at the same
+/// revision (the reducer bumps it on every change).
+#[derive(Clone)]
+pub struct SessionRef {
+    session: Rc<RefCell<Session>>,
+    revision: u64,
+}
+
+impl SessionRef {
+    /// The session at `revision`.
+    pub fn new(session: &Rc<RefCell<Session>>, revision: u64) -> Self {
+        Self {
+            session: Rc::clone(session),
+            revision,
+        }
+    }
+}
+
+impl PartialEq for SessionRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session) && self.revision == other.revision
+    }
+}
+
+/// The RFC 3394 §4.1 example: 128 bits of key data under a 128-bit KEK.
+pub const RFC3394_KEK: &str = "000102030405060708090A0B0C0D0E0F";
+/// The key data of the RFC 3394 §4.1 example.
+pub const RFC3394_KEY: &str = "00112233445566778899AABBCCDDEEFF";
 
 fn hex(bytes: &[u8]) -> String {
     encode_hex_upper(bytes)
@@ -113,7 +149,8 @@ fn step_detail(step: &Step, unwrap: bool) -> Html {
 
 fn steps_table(steps: &[Step], pos: usize) -> Html {
     html! {
-        <div class="steps-scroll">
+        <div class="steps-scroll" tabindex="0" role="region"
+            aria-label={format!("All {} steps (scrolls; arrow keys scroll it)", steps.len())}>
             <table class="steps">
                 <caption class="visually-hidden">{ "Every step" }</caption>
                 <thead><tr>
@@ -201,9 +238,41 @@ fn rounds_view(
             )
         }
     };
+    let picture = match rounds {
+        Rounds::W(steps) => {
+            let done = pos.checked_sub(1).and_then(|k| steps.get(k));
+            step_diagram(done, steps.first(), unwrap, r.len(), total, pos)
+        }
+        Rounds::SingleBlock { input, output } => {
+            single_block_diagram(input, (pos > 0).then_some(output), unwrap)
+        }
+    };
+    let on_key = {
+        let d = props.dispatch.clone();
+        let playing = props.playing;
+        Callback::from(move |e: KeyboardEvent| {
+            let action = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" => Action::Trace(TraceMove::Next),
+                "ArrowLeft" | "ArrowUp" => Action::Trace(TraceMove::Back),
+                "Home" => Action::Trace(TraceMove::Reset),
+                "End" => Action::Trace(TraceMove::End),
+                " " | "k" => Action::TracePlay(!playing),
+                _ => return,
+            };
+            e.prevent_default();
+            d.dispatch(action);
+        })
+    };
+    let fname = if unwrap { "W⁻¹" } else { "W" };
     html! {
         <>
             { controls(props, total) }
+            <div class="wd" tabindex="0" role="group" onkeydown={on_key} data-testid="w-diagram-box"
+                aria-label={format!("The {fname} function as a picture, step {pos} of {total}. \
+                    Right arrow: step; left arrow: back; Home: reset; End: to the end; Space: play or pause.")}>
+                { picture }
+                <p class="hint wd-keys" aria-hidden="true">{ "Focus the picture: → step, ← back, Home, End, Space play." }</p>
+            </div>
             <div class="step-now">
                 { register_table(&a, &r, touched, "A") }
                 { detail }
@@ -218,12 +287,42 @@ fn rounds_view(
     }
 }
 
+fn step_total(rounds: &Rounds) -> usize {
+    match rounds {
+        Rounds::W(s) => s.len(),
+        Rounds::SingleBlock { .. } => 1,
+    }
+}
+
 fn kwp_aiv_text(a: &Semiblock) -> String {
     let mli = u32::from_be_bytes([a[4], a[5], a[6], a[7]]);
     format!(
         "{} ‖ {} (A65959A6, then the MLI: {mli} bytes)",
         hex(&a[..4]),
         hex(&a[4..])
+    )
+}
+
+/// The byte map of a wrapped key (ciphertext: no key data in the clear).
+fn wrapped_map(
+    id: &'static str,
+    caption: &'static str,
+    mechanism: Mechanism,
+    bytes: &[u8],
+) -> Html {
+    match bytemap::of_wrapped(mechanism, bytes.len()) {
+        Ok(ranges) => byte_map(id, caption, bytes, &ranges),
+        Err(e) => html! { <p class="hint">{ format!("No byte map: {e}.") }</p> },
+    }
+}
+
+/// The byte map of KWP's recovered alternative IV (the register A: no key data).
+fn aiv_map(a: &Semiblock) -> Html {
+    byte_map(
+        "map-aiv",
+        "The recovered A: AIV = A65959A6 ‖ MLI",
+        a,
+        &bytemap::of_kwp_aiv(a),
     )
 }
 
@@ -259,6 +358,7 @@ fn wrap_view(props: &StepViewerProps, t: &keywrap_core::WrapTrace) -> Html {
             { rounds_view(props, &t.initial_registers, &t.rounds, &t.final_registers, false) }
             <p class="final"><strong>{ "Output C = A | R[1..n]: " }</strong>
                 <span class="mono wrap-anywhere">{ hex(&t.output) }</span></p>
+            { wrapped_map("map-output", "The wrapped key, byte by byte", t.mechanism, &t.output) }
         </>
     }
 }
@@ -342,11 +442,21 @@ fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
                 <dt>{ "KEK" }</dt><dd>{ format!("AES-{}", t.kek_bits) }</dd>
                 <dt>{ "Wrapped" }</dt><dd>{ format!("{} bytes: A = C[0], R[1..{}] = C[1..{}]", t.wrapped.len(), t.n, t.n) }</dd>
             </dl>
+            { wrapped_map("map-input", "The wrapped key, byte by byte", t.mechanism, &t.wrapped) }
+            { rounds_view(props, &t.initial_registers, &t.rounds, &t.final_registers, true) }
+            <h3 class="checks-title">{ "The checks after the last step" }</h3>
+            if props.pos >= step_total(&t.rounds) {
+                { check_diagram(&check) }
+                if t.mechanism == Mechanism::Kwp {
+                    { aiv_map(&check.recovered) }
+                }
+            } else {
+                <p class="hint" data-testid="checks-pending">{ "Step to the end to see A checked against the IV." }</p>
+            }
             { iv_check_view(&check) }
             { for kwp }
             { for pkcs5 }
             { outcome }
-            { rounds_view(props, &t.initial_registers, &t.rounds, &t.final_registers, true) }
         </>
     }
 }
@@ -354,7 +464,7 @@ fn unwrap_view(props: &StepViewerProps, t: &keywrap_core::UnwrapTrace) -> Html {
 /// Steps the core withheld: why, and for an unwrap the IV check alone —
 /// the recovered A and, for KWP, the length and padding verdicts, but no
 /// register R and no padding byte (the core's summary holds none).
-fn withheld_view(w: &WithheldSteps) -> Html {
+fn withheld_view(props: &StepViewerProps, xray: bool, w: &WithheldSteps) -> Html {
     let check = w.iv_check.as_ref().map(|check| {
         let kwp = check.kwp.as_ref().map(|k| {
             let padding = match k.padding_zero {
@@ -386,6 +496,10 @@ fn withheld_view(w: &WithheldSteps) -> Html {
                     <dt>{ "KEK" }</dt><dd>{ format!("AES-{}", check.kek_bits) }</dd>
                     <dt>{ "Wrapped" }</dt><dd>{ format!("{} bytes", check.wrapped_len) }</dd>
                 </dl>
+                { check_diagram(check) }
+                if check.mechanism == Mechanism::Kwp {
+                    { aiv_map(&check.recovered) }
+                }
                 { iv_check_view(check) }
                 { for kwp }
                 { for pkcs5 }
@@ -404,10 +518,173 @@ fn withheld_view(w: &WithheldSteps) -> Html {
                 { lock_icon() }
                 { format!("The core withheld the steps: {}.{only_check}", w.reason) }
             </p>
+            { withheld_offers(props, xray, w) }
             { for check }
         </>
     }
 }
+
+/// Fills the workbench with a pasted KEK and key and wraps: a trace of
+/// bytes the page holds, which the step viewer may always show.
+fn load_and_wrap(d: &Dispatch, kek: String, key: String, mechanism: Mechanism) {
+    for field in [
+        WorkbenchField::Kek(KeyChoice::Pasted),
+        WorkbenchField::PastedKek(zeroize::Zeroizing::new(kek)),
+        WorkbenchField::Target(KeyChoice::Pasted),
+        WorkbenchField::PastedKey(zeroize::Zeroizing::new(key)),
+        WorkbenchField::Mechanism(mechanism),
+    ] {
+        d.dispatch(Action::Workbench(field));
+    }
+    d.dispatch(Action::ResetIv);
+    d.dispatch(Action::Wrap);
+}
+
+/// The shape of a throwaway replay: the withheld operation's mechanism,
+/// KEK length and key length where its IV check tells them (else AES-KW
+/// with two 32-byte keys).
+fn throwaway_shape(w: &WithheldSteps) -> (Mechanism, usize, usize) {
+    match &w.iv_check {
+        Some(c) => {
+            let key_len = match (c.mechanism, &c.kwp) {
+                (Mechanism::Kwp, Some(k)) if k.mli_in_range => usize::try_from(k.mli).unwrap_or(32),
+                (Mechanism::Kw, _) => c.wrapped_len.saturating_sub(8),
+                _ => 32,
+            };
+            (
+                c.mechanism,
+                usize::from(c.kek_bits / 8),
+                key_len.clamp(1, 512),
+            )
+        }
+        None => (Mechanism::Kw, 32, 32),
+    }
+}
+
+/// A fresh throwaway KEK and key from the core's random source, as hex;
+/// `None` if the browser gave no randomness.
+fn throwaway_keys(kek_len: usize, key_len: usize) -> Option<(String, String)> {
+    let kek = keywrap_core::random::generate_key(kek_len).ok()?;
+    let key = keywrap_core::random::generate_key(key_len).ok()?;
+    Some((hex(kek.expose_secret()), hex(key.expose_secret())))
+}
+
+/// What the notice of withheld steps offers: X-ray, a replay with a
+/// throwaway key, the RFC 3394 vector.
+fn withheld_offers(props: &StepViewerProps, xray: bool, w: &WithheldSteps) -> Html {
+    let d = &props.dispatch;
+    let xray_on = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::SetXray(true)))
+    };
+    let replay = {
+        let d = d.clone();
+        let (m, kek_len, key_len) = throwaway_shape(w);
+        Callback::from(
+            move |_: MouseEvent| match throwaway_keys(kek_len, key_len) {
+                Some((kek, key)) => load_and_wrap(&d, kek, key, m),
+                None => d.dispatch(Action::Status {
+                    text: "The browser gave no randomness for a throwaway key.".to_owned(),
+                    ok: false,
+                }),
+            },
+        )
+    };
+    let vector = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            load_and_wrap(
+                &d,
+                RFC3394_KEK.to_owned(),
+                RFC3394_KEY.to_owned(),
+                Mechanism::Kw,
+            );
+        })
+    };
+    html! {
+        <div class="withheld-offers" role="group" aria-label="Ways to watch the steps">
+            if xray {
+                <p class="hint" data-testid="xray-next">
+                    { "X-ray is on: it shows the steps of the next wrap or unwrap. Run the command again (↑, then Enter) to watch it inside the HSM." }</p>
+            } else {
+                <button type="button" onclick={xray_on}>{ "Turn on X-ray: show what happens inside the HSM" }</button>
+            }
+            <button type="button" onclick={replay}>{ "Replay with a throwaway key" }</button>
+            <button type="button" onclick={vector}>{ "Try the RFC 3394 vector" }</button>
+            <p class="hint">{ "The replay and the vector run in the workbench with pasted keys, whose every step the page may show." }</p>
+        </div>
+    }
+}
+
+/// The X-ray switch: off by default; the core's step rule honours it.
+fn xray_switch(props: &StepViewerProps, xray: bool) -> Html {
+    let onchange = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            d.dispatch(Action::SetXray(on));
+        })
+    };
+    html! {
+        <div class={classes!("xray", xray.then_some("on"))}>
+            <div class="xray-switch">
+                <input type="checkbox" role="switch" id="xray-switch" checked={xray}
+                    aria-describedby="xray-hint" {onchange} />
+                <label for="xray-switch">{ "Show what happens inside the HSM" }</label>
+                <span class="xray-state" aria-hidden="true">{ if xray { "X-ray on" } else { "off" } }</span>
+            </div>
+            <p id="xray-hint" class="hint">
+                if xray {
+                    { "X-ray is on: the step viewer shows the HSM's own view of its keys, sensitive ones too — \
+                       values that no actor outside the HSM ever sees. Who can see the key (below) does not change." }
+                } else {
+                    { "Off: the steps of the HSM's sensitive or non-extractable keys are withheld, as from every actor outside the HSM." }
+                }
+            </p>
+        </div>
+    }
+}
+
+/// The in-page files' byte maps, newest first (at most [`FILES_MAPPED`]):
+/// each header field, then the wrapped key's ranges. Only a file whose
+/// header parses is drawn (a wrapped key is ciphertext; a file that is not
+/// one is never shown).
+fn file_maps(session: Option<&SessionRef>) -> Html {
+    let Some(Ok(s)) = session.map(|s| s.session.try_borrow()) else {
+        return Html::default();
+    };
+    let files = s.files();
+    if files.is_empty() {
+        return html! {
+            <p class="hint">{ "Files appear here once a command writes one (wrapKey -out, or an upload)." }</p>
+        };
+    }
+    html! {
+        { for files.iter().rev().take(FILES_MAPPED).enumerate().map(|(k, f)| {
+            let map = match s.read_file_bytes(&f.name).map(bytemap::of_key_file) {
+                Some(Ok(ranges)) => byte_map(
+                    &format!("map-file-{k}"),
+                    &format!("\"{}\": header fields, then the wrapped key", f.name),
+                    s.read_file_bytes(&f.name).unwrap_or_default(),
+                    &ranges,
+                ),
+                Some(Err(e)) => html! { <p class="hint">{ format!("No byte map: {e}.") }</p> },
+                None => Html::default(),
+            };
+            html! {
+                <details class="file-map" open={k == 0}>
+                    <summary>{ f.name.clone() }</summary>
+                    { map }
+                </details>
+            }
+        }) }
+    }
+}
+
+/// How many of the newest files get a byte map.
+const FILES_MAPPED: usize = 4;
 
 /// The step viewer panel.
 #[component]
@@ -423,19 +700,31 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
             move || drop(interval)
         });
     }
+    let xray = props
+        .session
+        .as_ref()
+        .and_then(|s| s.session.try_borrow().ok().map(|s| s.xray()))
+        .unwrap_or(false);
     let body = match props.trace.as_deref() {
         None => html! {
             <p class="muted">{ "Wrap or unwrap with the workbench, or type wrapKey, unWrapKey, aesWrapUnwrap, exSymKey or imSymKey: every step of the last operation appears here." }</p>
         },
         Some(record) => {
+            let shown = !matches!(record.body, TraceBody::Withheld(_));
             let inner = match &record.body {
                 TraceBody::Wrap(t) => wrap_view(props, t),
                 TraceBody::Unwrap(t) => unwrap_view(props, t),
-                TraceBody::Withheld(w) => withheld_view(w),
+                TraceBody::Withheld(w) => withheld_view(props, xray, w),
             };
             html! {
                 <>
                     <p class="trace-title" data-testid="trace-title">{ record.title.clone() }</p>
+                    if xray && shown {
+                        <p class="xray-frame" data-testid="xray-frame">
+                            <span aria-hidden="true">{ "◉ " }</span>
+                            { "Inside the HSM (X-ray): for an HSM key these are the values only the HSM itself holds while it computes." }
+                        </p>
+                    }
                     { inner }
                 </>
             }
@@ -448,7 +737,10 @@ pub fn StepViewer(props: &StepViewerProps) -> Html {
                 { "Key wrap runs 6n steps over n semiblocks: A starts as the IV; each step encrypts A | R[i] \
                    and puts the step counter t into A. Unwrapping runs them backwards and must find the IV in A again." }
             </p>
+            { xray_switch(props, xray) }
             { body }
+            <h3>{ "Every byte explained: the page's files" }</h3>
+            { file_maps(props.session.as_ref()) }
         </section>
     }
 }

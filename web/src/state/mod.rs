@@ -190,6 +190,9 @@ pub enum Action {
     Trace(TraceMove),
     /// Play or pause the step viewer.
     TracePlay(bool),
+    /// X-ray of the HSM on or off (the step viewer's switch; the core's
+    /// step rule honours it from the next wrap or unwrap on).
+    SetXray(bool),
     /// A file was uploaded into the page's files.
     UploadFile {
         /// The file's name.
@@ -355,6 +358,12 @@ impl AppState {
             Action::UnwrapFileRead { name, bytes } => self.unwrap_file_read(&name, &bytes.0),
             Action::Trace(step) => Rc::make_mut(&mut self.trace).step(step),
             Action::TracePlay(play) => Rc::make_mut(&mut self.trace).play(play),
+            Action::SetXray(on) => {
+                if let Ok(mut session) = self.session.try_borrow_mut() {
+                    session.set_xray(on);
+                }
+                self.revision += 1;
+            }
             Action::UploadFile { name, bytes } => {
                 let result = match self.session.try_borrow_mut() {
                     Ok(mut session) => session.upload_file(&name, bytes.0),
