@@ -403,7 +403,9 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     match (ra.len(), rb.len()) {
         (x, y) if x == y => {
             ra.get(1..) == rb.get(1..)
-                || (ra.first() == rb.get(1) && ra.get(1) == rb.first() && ra.get(2..) == rb.get(2..))
+                || (ra.first() == rb.get(1)
+                    && ra.get(1) == rb.first()
+                    && ra.get(2..) == rb.get(2..))
         }
         (x, y) if x + 1 == y => Some(ra) == rb.get(1..),
         (x, y) if y + 1 == x => ra.get(1..) == Some(rb),

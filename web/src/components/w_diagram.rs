@@ -9,8 +9,8 @@
 //! under `prefers-reduced-motion`. Each step's drawing is keyed by the step,
 //! so its arrows animate again on every step.
 
-use keywrap_core::hsm::IvCheckSummary;
 use keywrap_core::encoding::encode_hex_upper;
+use keywrap_core::hsm::IvCheckSummary;
 use keywrap_core::wrap::trace::{ExpectedIv, Semiblock, Step};
 use yew::prelude::*;
 

@@ -32,6 +32,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use keywrap_core::access::{Actor, TenancyMode};
+use keywrap_core::encoding;
 use keywrap_core::hsm::header::WrappedKeyFile;
 use keywrap_core::hsm::ops::NewKeyTemplate;
 use keywrap_core::hsm::{
@@ -39,7 +40,6 @@ use keywrap_core::hsm::{
     WrapRequest,
 };
 use keywrap_core::kmu::ReturnCode;
-use keywrap_core::encoding;
 use keywrap_core::selftest::{SelfTest, self_test};
 use keywrap_core::store::KeyHandle;
 use keywrap_core::{Iv, Mechanism};

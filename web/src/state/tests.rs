@@ -121,7 +121,7 @@ fn an_empty_line_adds_no_entry_and_a_paste_runs_line_by_line() {
 #[test]
 fn a_keystroke_copies_only_the_terminal_slice() {
     let state = seeded();
-    let next = state.clone().reduce(Action::SetCommandInput("gen".into()));
+    let next = Rc::clone(&state).reduce(Action::SetCommandInput("gen".into()));
     assert!(Rc::ptr_eq(&state.workbench, &next.workbench));
     assert!(Rc::ptr_eq(&state.keys, &next.keys));
     assert!(Rc::ptr_eq(&state.trace, &next.trace));

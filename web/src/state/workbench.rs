@@ -6,8 +6,8 @@
 use std::fmt;
 use std::rc::Rc;
 
-use keywrap_core::hsm::MAX_FILE_SIZE;
 use keywrap_core::encoding::{self, Format};
+use keywrap_core::hsm::MAX_FILE_SIZE;
 use keywrap_core::store::{KeyHandle, KeyType};
 use keywrap_core::{Iv, Mechanism};
 use zeroize::Zeroizing;
