@@ -54,7 +54,13 @@ step "nginx (Debian package: tests/e2e/headers.test.mjs runs deploy/nginx.conf)"
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   [ "$(id -u)" = 0 ] || fail "nginx missing and not root: apt-get install nginx as root"
   apt-get update
-  # Installed to be run by the tests on a loopback port, never as a service.
+  # Installed to be run by the tests on a loopback port, never as a service:
+  # a policy-rc.d that refuses every service start keeps the package from
+  # starting nginx on port 80 (removed again if this script put it there).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx
 fi
 

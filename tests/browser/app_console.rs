@@ -453,3 +453,16 @@ async fn a_typed_aeswrapunwrap_shows_its_steps() {
         "page bytes: every step is shown"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_audit_log_says_which_dialect_each_line_came_from() {
+    let app = mount().await;
+    let out = app.run("genSymKey -t 31 -s 32 -l kek").await;
+    assert!(out.contains("Symmetric Key Created."), "{out}");
+    let out = app.run("key list").await;
+    assert!(out.contains("\"error_code\": 0"), "{out}");
+    let audit = app.audit_rows();
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit[0].contains("key_mgmt_util"), "{}", audit[0]);
+    assert!(audit[1].contains("CloudHSM CLI"), "{}", audit[1]);
+}

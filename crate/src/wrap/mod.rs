@@ -109,12 +109,6 @@
 //! );
 //! # Ok::<(), keywrap_core::Error>(())
 //! ```
-#![allow(
-    clippy::indexing_slicing,
-    clippy::cast_possible_truncation,
-    reason = "temporary, until issue 13 (which owns wrap/) clears them under the new workspace lints"
-)]
-
 mod batch;
 mod iv;
 mod kek;

@@ -1,5 +1,6 @@
 //! The audit log: every command and page operation, success or not, as the
-//! core recorded it (canonical commands, never key bytes or passwords).
+//! core recorded it (canonical commands, never key bytes or passwords), and
+//! where each came from: a key_mgmt_util line, a CloudHSM CLI line or the page.
 
 use std::rc::Rc;
 
@@ -29,13 +30,14 @@ pub fn AuditPanel(props: &AuditPanelProps) -> Html {
                     <thead><tr>
                         <th scope="col">{ "#" }</th>
                         <th scope="col">{ "User" }</th>
+                        <th scope="col">{ "From" }</th>
                         <th scope="col">{ "Operation" }</th>
                         <th scope="col">{ "Handles" }</th>
                         <th scope="col">{ "Result" }</th>
                     </tr></thead>
                     <tbody>
                         if props.entries.is_empty() {
-                            <tr class="empty"><td colspan="5">{ "Nothing yet: every command, reveal, upload and workbench operation is recorded here." }</td></tr>
+                            <tr class="empty"><td colspan="6">{ "Nothing yet: every command, reveal, upload and workbench operation is recorded here." }</td></tr>
                         }
                         { for props.entries.iter().skip(skip).map(|e| {
                             let ok = e.return_code.is_success();
@@ -44,6 +46,7 @@ pub fn AuditPanel(props: &AuditPanelProps) -> Html {
                                 <tr key={e.sequence} class={classes!(if ok { "ok" } else { "refused" })}>
                                     <td>{ e.sequence }</td>
                                     <td>{ e.user.clone().unwrap_or_else(|| "—".to_owned()) }</td>
+                                    <td>{ e.dialect.label() }</td>
                                     <td class="mono">{ e.command.clone() }</td>
                                     <td>{ handles }</td>
                                     <td class="result-cell">
