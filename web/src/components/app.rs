@@ -205,38 +205,40 @@ pub fn App() -> Html {
                 if !state.start_dismissed {
                     { start_strip(&seed_ran, &on_show_steps, &dispatch) }
                 }
-                <div class="act">
-                    <Terminal
-                        terminal={Rc::clone(&state.terminal)}
-                        user_name={view.user.as_ref().map(|u| u.name.clone())}
-                        complete={(*complete).clone()}
-                        {steps_entry}
-                        on_show_steps={(*on_show_steps).clone()}
-                        dispatch={dispatch.clone()} />
-                    <Workbench
-                        state={Rc::clone(&state.workbench)}
-                        keys={Rc::clone(&view.keys)}
-                        on_show_steps={(*on_show_steps).clone()}
-                        dispatch={dispatch.clone()} />
-                </div>
-                <div class="shows">
-                    // The step viewer's slot: it owns what is inside.
-                    <div id={STEPS_SLOT} class="steps-slot" tabindex="-1">
-                        <StepViewer
-                            trace={state.trace.trace.clone()}
-                            pos={state.trace.pos}
-                            playing={state.trace.playing}
-                            session={crate::components::step_viewer::SessionRef::new(&state.session, state.revision)}
+                <div class="work">
+                    <div class="act">
+                        <Terminal
+                            terminal={Rc::clone(&state.terminal)}
+                            user_name={view.user.as_ref().map(|u| u.name.clone())}
+                            complete={(*complete).clone()}
+                            {steps_entry}
+                            on_show_steps={(*on_show_steps).clone()}
+                            dispatch={dispatch.clone()} />
+                        <Workbench
+                            state={Rc::clone(&state.workbench)}
+                            keys={Rc::clone(&view.keys)}
+                            on_show_steps={(*on_show_steps).clone()}
                             dispatch={dispatch.clone()} />
                     </div>
-                    <KeyTable
-                        keys={Rc::clone(&view.keys)}
-                        actor_view={view.actor_view.clone()}
-                        state={Rc::clone(&state.keys)}
-                        tenancy={view.tenancy}
-                        selected={view.matrix_key}
-                        dispatch={dispatch.clone()} />
-                    <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
+                    <div class="shows">
+                        // The step viewer's slot: it owns what is inside.
+                        <div id={STEPS_SLOT} class="steps-slot" tabindex="-1">
+                            <StepViewer
+                                trace={state.trace.trace.clone()}
+                                pos={state.trace.pos}
+                                playing={state.trace.playing}
+                                session={crate::components::step_viewer::SessionRef::new(&state.session, state.revision)}
+                                dispatch={dispatch.clone()} />
+                        </div>
+                        <KeyTable
+                            keys={Rc::clone(&view.keys)}
+                            actor_view={view.actor_view.clone()}
+                            state={Rc::clone(&state.keys)}
+                            tenancy={view.tenancy}
+                            selected={view.matrix_key}
+                            dispatch={dispatch.clone()} />
+                        <HandlesPanel notices={state.notices.notices.clone()} next_handle={view.next_handle} key_count={view.keys.len()} />
+                    </div>
                 </div>
                 <div class="compare">
                     <WhoCanSee
