@@ -203,8 +203,10 @@ impl Source {
                  it is deterministic, so equal keys under one KEK give equal blobs."
             }
             Self::ThisPage => {
-                "This page: the virtual HSM runs in your tab; the Content-Security-Policy allows \
-                 no network connection; the host serves the page's code on every load."
+                "This page: the virtual HSM runs in your tab; after boot its \
+                 Content-Security-Policy blocks every request the page makes (subresources, \
+                 connections, beacons, workers, forms) but not a navigation of the tab, and WebRTC \
+                 is removed at boot; the host serves the page's code on every load."
             }
             Self::SharedServiceFips => {
                 "The common account of shared HSM services (FIPS 140-2 Level 2, the provider \
@@ -373,24 +375,30 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
         },
 
         // ---- The server that hosted the page ----------------------------------------
+        // By the matrix's own standard ("could they, if they chose to?") the host
+        // is Possible: it serves this page's code and could serve other code on
+        // the next load, and the SRI hashes come from the same host.
         (Actor::PageHost, Plaintext) => Verdict::new(
-            No,
-            "Not from this load: the virtual HSM runs in your tab and the page's \
-             Content-Security-Policy allows it no network connection. But the host serves the \
-             page's code: on the next load it could serve code that sends out whatever you \
-             generate, paste or reveal. Trusting the page is trusting every future load.",
+            Possible,
+            "The host serves this page's code and could serve other code on the next load (the \
+             SRI hashes come from the same host), code that sends out whatever you generate, \
+             paste or reveal. This load cannot send it anything: the lock blocks every request \
+             the page makes (subresources, connections, beacons, workers, forms); no policy can \
+             block a navigation of the tab or WebRTC, so the page removed WebRTC at boot and its \
+             own code never navigates. To take the host out, run the offline single file and \
+             check it with sha256sum.",
             Source::ThisPage,
         ),
         (Actor::PageHost, WrappedBlob) => Verdict::new(
-            No,
-            "Not from this load: wrapped files stay in the page until you download them; the \
-             page cannot upload them. The next load's code is the host's choice.",
+            Possible,
+            "Wrapped files stay in the page until you download them, and this load cannot upload \
+             them; the next load's code is the host's choice, and it could.",
             Source::ThisPage,
         ),
         (Actor::PageHost, Use) => Verdict::new(
-            No,
-            "Not from this load: nothing in the page answers requests from the host. The next \
-             load's code is the host's choice.",
+            Possible,
+            "Nothing in this load answers requests from the host; code it serves on the next \
+             load could use the keys you make then.",
             Source::ThisPage,
         ),
 
@@ -610,7 +618,7 @@ pub fn file_sight(actor: Actor, content: FileContent) -> (FileSight, &'static st
         ),
         (Actor::PageHost, _) => (
             FileSight::Nothing,
-            "Files stay in the tab: this load cannot send them anywhere. The next load's code is the host's choice.",
+            "Files stay in the tab: this load's lock blocks every upload the page could make (not a navigation, which its code never does); the next load's code is the host's choice.",
         ),
         (Actor::OtherTenant | Actor::Provider, _) => (
             FileSight::Nothing,
