@@ -14,7 +14,7 @@ use keywrap_core::encoding::encode_hex_upper;
 use keywrap_core::hsm::{IvCheckSummary, OperationSteps, Session, WorkbenchKey};
 use keywrap_core::wrap::trace::ExpectedIv;
 use keywrap_core::{Error, Iv, Kek, Mechanism, UnwrapTrace, trace_unwrap};
-use support::{h, into_new_aes_key, session, unwrap_request};
+use support::{h, into_new_aes_key, run_ok, session, unwrap_request};
 
 /// Known key bytes, imported so the test can recompute what the HSM did.
 const KNOWN_KEK: [u8; 32] = [0x42; 32];
@@ -24,16 +24,8 @@ const KNOWN_KEK: [u8; 32] = [0x42; 32];
 /// extractable: the page could reveal it).
 fn seeded() -> Session {
     let mut s = session();
-    assert!(
-        s.run("genSymKey -t 31 -s 32 -l kek")
-            .return_code
-            .is_success()
-    );
-    assert!(
-        s.run("genSymKey -t 31 -s 32 -l payload")
-            .return_code
-            .is_success()
-    );
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l kek");
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l payload");
     s.upload_file("known.plain", KNOWN_KEK.to_vec()).unwrap();
     let out = s.run("imSymKey -f known.plain -w 6 -t 31 -l known");
     assert_eq!(out.effects.created, vec![h(8)], "{}", out.output);

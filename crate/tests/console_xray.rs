@@ -13,21 +13,13 @@ use keywrap_core::Mechanism;
 use keywrap_core::access::{Actor, TenancyMode};
 use keywrap_core::hsm::{OperationSteps, Session, WorkbenchKey};
 use keywrap_core::wrap::trace::Rounds;
-use support::{h, into_new_aes_key, session, unwrap_request};
+use support::{h, into_new_aes_key, run_ok, session, unwrap_request};
 
 /// The README's first session; returns the wrapKey and unWrapKey outcomes'
 /// steps and output.
 fn seed_session(s: &mut Session) -> [(String, OperationSteps); 2] {
-    assert!(
-        s.run("genSymKey -t 31 -s 32 -l kek")
-            .return_code
-            .is_success()
-    );
-    assert!(
-        s.run("genSymKey -t 31 -s 32 -l payload")
-            .return_code
-            .is_success()
-    );
+    run_ok(s, "genSymKey -t 31 -s 32 -l kek");
+    run_ok(s, "genSymKey -t 31 -s 32 -l payload");
     let wrap = s.run("wrapKey -k 7 -w 6 -out mykey.key -m 5");
     let unwrap = s.run("unWrapKey -f mykey.key -w 6");
     assert!(unwrap.return_code.is_success(), "{}", unwrap.output);

@@ -13,29 +13,17 @@ use keywrap_core::hsm::header::WrappedKeyFile;
 use keywrap_core::hsm::{UnwrapInto, Unwrapped, WorkbenchKey};
 use keywrap_core::store::{KeyHandle, KeyType};
 use keywrap_core::{Mechanism, mask_secrets};
-use support::{h, session, unwrap_request};
+use support::{h, run_ok, session, unwrap_request};
 
 /// A header edited to clear SENSITIVE and re-uploaded still gives a
 /// sensitive key, whose value Reveal refuses.
 #[test]
 fn a_header_cannot_loosen_sensitive() {
     let mut s = session();
-    assert!(
-        s.run("genSymKey -t 31 -s 32 -l kek")
-            .return_code
-            .is_success()
-    );
-    assert!(
-        s.run("genSymKey -t 31 -s 16 -l secret")
-            .return_code
-            .is_success()
-    );
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l kek");
+    run_ok(&mut s, "genSymKey -t 31 -s 16 -l secret");
     assert!(s.key(h(7)).unwrap().attributes.sensitive);
-    assert!(
-        s.run("wrapKey -k 7 -w 6 -out secret.key -m 5")
-            .return_code
-            .is_success()
-    );
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out secret.key -m 5");
     let mut file = WrappedKeyFile::parse(s.read_file_bytes("secret.key").unwrap()).unwrap();
     assert!(file.attributes.sensitive);
     file.attributes.sensitive = false;

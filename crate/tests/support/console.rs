@@ -1,17 +1,25 @@
 //! Setup shared by the console tests (`console_api.rs`, `console_steps.rs`,
-//! through `#[path]`): a reproducible session, handles by number, and the
-//! workbench unwrap they make again and again.
+//! `console_xray.rs`, `policy_regressions.rs`, …, through `#[path]`): a
+//! reproducible session, a command that must succeed, handles by number, and
+//! the workbench unwrap they make again and again.
 
 #![allow(dead_code)] // each includer uses a different subset
 
-use keywrap_core::Mechanism;
 use keywrap_core::hsm::{InsecureSeededKeys, Session, UnwrapInto, UnwrapRequest, WorkbenchKey};
 use keywrap_core::store::{KeyHandle, KeyType};
+use keywrap_core::{Mechanism, Outcome};
 
 /// A fresh session whose generated keys are the same on every run (seed 1),
 /// so handles and KCVs can be asserted.
 pub fn session() -> Session {
     Session::with_key_source(Box::new(InsecureSeededKeys::new(1)))
+}
+
+/// Runs `line` and asserts that it succeeded (its output in the message).
+pub fn run_ok(s: &mut Session, line: &str) -> Outcome {
+    let out = s.run(line);
+    assert!(out.return_code.is_success(), "{line}: {}", out.output);
+    out
 }
 
 /// The handle numbered `n`.
