@@ -29,7 +29,7 @@ use crate::{LineError, Mechanism, Outcome};
 
 /// Whether a line is CloudHSM CLI: its first word is `key`, `login`,
 /// `logout` or `user`, or it is `help` about one of those (a bare `help`
-/// and `quit` are KMU's, whose `help` lists its own commands).
+/// and `quit` are KMU's, whose `help` lists both dialects).
 pub fn is_cli_line(line: &str) -> bool {
     let mut words = line.split_whitespace();
     match words.next() {
@@ -661,7 +661,7 @@ fn plan(
 
 /// `help key`, `help key wrap`, `help login`: the CloudHSM CLI commands
 /// under those words, with their syntax (plain text, as the real tool
-/// prints help). A bare `help` is KMU's.
+/// prints help). A bare `help` is KMU's, which ends with [`help_section`].
 fn help_text(topic: &[String]) -> Result<String, CliError> {
     let topic: Vec<&str> = topic.iter().map(String::as_str).collect();
     let rows: Vec<&CliSpec> = CLI_COMMANDS
@@ -677,11 +677,32 @@ fn help_text(topic: &[String]) -> Result<String, CliError> {
             ),
         ));
     }
-    let mut s = String::from("\nCloudHSM CLI commands (replies are JSON):\n\n");
-    for row in &rows {
+    Ok(command_list(
+        "CloudHSM CLI commands (replies are JSON):",
+        &rows,
+    ))
+}
+
+/// The CloudHSM CLI part of a bare `help`, which lists both dialects: every
+/// command, and how to ask for one's syntax.
+pub(crate) fn help_section() -> String {
+    let rows: Vec<&CliSpec> = CLI_COMMANDS
+        .iter()
+        .filter(|s| s.command != CliCommandName::Help)
+        .collect();
+    command_list(
+        "CloudHSM CLI commands (replies are JSON; syntax: help <command>, e.g. help key wrap):",
+        &rows,
+    )
+}
+
+/// `title`, then one line per row; the syntax too when there is one row.
+fn command_list(title: &str, rows: &[&CliSpec]) -> String {
+    let mut s = format!("\n{title}\n\n");
+    for row in rows {
         s.push_str(&format!("  {:<28}{}\n", row.words.join(" "), row.summary));
     }
-    if let [row] = rows.as_slice() {
+    if let [row] = rows {
         s.push_str("\nUsage:\n");
         for line in row.syntax.lines() {
             s.push_str(&format!("  {line}\n"));
@@ -692,7 +713,7 @@ fn help_text(topic: &[String]) -> Result<String, CliError> {
          Key references are the handles key_mgmt_util shows: handle 7 is 0x0000000000000007.\n\
          Mechanisms: see help mechanisms.\n",
     );
-    Ok(s)
+    s
 }
 
 /// Completions for a CloudHSM CLI line: command words, the key type or

@@ -50,7 +50,8 @@ impl KmuCommand for Help {
 
     fn run(&self, _: &mut Cx<'_>) -> Result<Ran, OpFailure> {
         Ok(Ran::text(&match self.topic {
-            HelpTopic::Commands => render::help_text(),
+            // Both dialects run in one session, so `help` lists both.
+            HelpTopic::Commands => render::help_text() + &crate::cloudhsm_cli::help_section(),
             HelpTopic::Command(c) => render::usage_text(c),
             HelpTopic::Mechanisms => render::mechanisms_text(),
         }))
