@@ -1,7 +1,7 @@
 //! One session, two command dialects: which dialect a line is, the result of
 //! running it ([`Outcome`]), completion, and which words of it are secret.
 //!
-//! A line whose first word is `key`, `login`, `logout` or `user` (or
+//! A line whose first word is `key`, `login`, `logout`, `user` or `ext` (or
 //! `help` about one of them) is CloudHSM CLI ([`cloudhsm_cli`]); every other
 //! line is `key_mgmt_util` ([`kmu`]), whose commands are camelCase (its bare
 //! `help` and `quit` included). Both drive the same [`Session`], so a key

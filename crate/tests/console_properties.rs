@@ -50,6 +50,10 @@ fn word() -> impl Strategy<Value = String> {
         Just("loginStatus"),
         Just("listAttributes"),
         Just("help"),
+        Just("extWrapAll"),
+        Just("7,8"),
+        Just("6,7,9,8"),
+        Just("bk-"),
         Just("-t"),
         Just("-s"),
         Just("-l"),
@@ -163,6 +167,9 @@ fn cli_word() -> impl Strategy<Value = String> {
         Just("user"),
         Just("--password"),
         Just(PASSWORD),
+        Just("--path-prefix"),
+        Just("bk-"),
+        Just("attr.label=payload"),
     ]
     .prop_map(str::to_owned)
 }
@@ -205,6 +212,11 @@ fn command_line() -> impl Strategy<Value = String> {
         3 => (cli_word(), prop::collection::vec(prop_oneof![cli_word(), word()], 0..12))
             .prop_map(|(first, rest)| format!("key {first} {}", rest.join(" "))),
         1 => prop::collection::vec(cli_word(), 1..12).prop_map(|w| w.join(" ")),
+        // The bulk wrap extension, in both dialects.
+        1 => prop::collection::vec(prop_oneof![cli_word(), word()], 0..10)
+            .prop_map(|rest| format!("ext wrap-all {}", rest.join(" "))),
+        1 => prop::collection::vec(word(), 0..10)
+            .prop_map(|rest| format!("extWrapAll {}", rest.join(" "))),
         1 => login_line(),
         1 => cli_login_line(),
         1 => Just("logout".to_owned()),

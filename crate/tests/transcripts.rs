@@ -114,3 +114,8 @@ fn cloudhsm_cli_every_command_and_refusal() {
 fn mixed_dialect_sessions() {
     check("mixed");
 }
+
+#[test]
+fn bulk_wrap_extension_in_both_dialects() {
+    check("bulk");
+}

@@ -4,6 +4,7 @@
 use core::fmt;
 
 use super::spec::CliCommandName;
+use crate::hsm::ops_bulk::WrapAllError;
 use crate::hsm::{HsmError, HsmErrorKind};
 use crate::kmu::ReturnCode;
 use crate::kmu::lexer::LexError;
@@ -29,6 +30,9 @@ pub enum CliError {
     SeveralKeysMatched(usize),
     /// The HSM refused the operation.
     Hsm(HsmError),
+    /// A bulk wrap (`ext wrap-all`) wrote nothing: no key, or the key that
+    /// stopped it and why.
+    WrapAll(WrapAllError),
 }
 
 impl From<HsmError> for CliError {
@@ -47,6 +51,7 @@ impl CliError {
             Self::NoKeyMatched => ReturnCode::ObjectHandleInvalid,
             Self::SeveralKeysMatched(_) => ReturnCode::InvalidArguments,
             Self::Hsm(e) => ReturnCode::from(e),
+            Self::WrapAll(e) => ReturnCode::from(e),
         }
     }
 }
@@ -69,6 +74,7 @@ impl fmt::Display for CliError {
                 f,
                 "Key selection criteria matched {n} keys. Refine selection criteria to select a single key."
             ),
+            Self::WrapAll(e) => write!(f, "{e}"),
             // The HSM's reasons, in this dialect's words where KMU's differ.
             Self::Hsm(e) => match &e.kind {
                 HsmErrorKind::NotLoggedIn => {

@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use crate::hsm::ops::{self, Mutation, NewKeyTemplate, OpFailure, OutFile, Planned};
+use crate::hsm::ops_bulk;
 use crate::hsm::rules::{self, FlagWords};
 use crate::hsm::{
     CommandSteps, Dialect, Effects, FileOrigin, HsmErrorKind, HsmState, Session, Stage,
@@ -28,7 +29,8 @@ use crate::store::{Attribute, AttributeType, KeyAttributes, KeyHandle, KeyType, 
 use crate::{LineError, Mechanism, Outcome};
 
 /// Whether a line is CloudHSM CLI: its first word is `key`, `login`,
-/// `logout` or `user`, or it is `help` about one of those (a bare `help`
+/// `logout`, `user` or `ext` (this console's extensions), or it is `help`
+/// about one of those (a bare `help`
 /// and `quit` are KMU's, whose `help` lists both dialects).
 pub fn is_cli_line(line: &str) -> bool {
     let mut words = line.split_whitespace();
@@ -645,6 +647,39 @@ fn plan(
                 "Key unshared successfully"
             };
             ran(planned, Reply::Data(text.into()), vec![key], "key share")
+        }
+        CliCommandName::ExtWrapAll => {
+            let mechanism = mechanism(cli)?;
+            let terms = parse::parse_filter(c, cli.req_many("--payload-filter")?)?;
+            let keys = select(state, &terms)?;
+            let wrapping = select_one(state, cli, "--wrapping-filter")?;
+            let spec = ops_bulk::WrapAllSpec {
+                keys: &keys,
+                wrapping,
+                mechanism,
+                header: false,
+                file_prefix: cli.req("--path-prefix")?,
+            };
+            let planned = ops_bulk::wrap_all(state, &spec).map_err(CliError::WrapAll)?;
+            let wrapped: Vec<Value> = planned
+                .result
+                .iter()
+                .map(|w| {
+                    json!({
+                        "payload_key_reference": reference(w.key),
+                        "path": w.file,
+                        "wrapped_key_data": crate::encoding::encode_base64(&w.wrapped),
+                    })
+                })
+                .collect();
+            let mut handles: Vec<KeyHandle> = planned.result.iter().map(|w| w.key).collect();
+            handles.push(wrapping);
+            let data = json!({
+                "wrapping_key_reference": reference(wrapping),
+                "wrapped_key_count": wrapped.len(),
+                "wrapped_keys": wrapped,
+            });
+            ran(planned, Reply::Data(data), handles, "ext wrap-all")
         }
         CliCommandName::KeyDelete => {
             let key = select_one(state, cli, "--filter")?;

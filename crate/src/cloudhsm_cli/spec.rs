@@ -60,6 +60,7 @@ pub enum CliCommandName {
     KeyShare,
     KeyUnshare,
     KeyDelete,
+    ExtWrapAll,
     Help,
     Quit,
 }
@@ -85,7 +86,7 @@ pub struct CliSpec {
 pub const MECHANISMS: &[&str] = &["aes-no-pad", "aes-pkcs5-pad", "aes-zero-pad"];
 
 /// Every command, in `help` order.
-pub const CLI_COMMANDS: [CliSpec; 13] = [
+pub const CLI_COMMANDS: [CliSpec; 14] = [
     CliSpec {
         command: CliCommandName::Login,
         words: &["login"],
@@ -210,6 +211,24 @@ pub const CLI_COMMANDS: [CliSpec; 13] = [
         flags: &[many("--filter")],
     },
     CliSpec {
+        command: CliCommandName::ExtWrapAll,
+        words: &["ext", "wrap-all"],
+        choices: MECHANISMS,
+        summary: "Wrap every matching key into a file each (extension: not part of CloudHSM CLI)",
+        syntax: "ext wrap-all <aes-no-pad|aes-pkcs5-pad|aes-zero-pad> --payload-filter <FILTER>...\n\
+                 \x20   --wrapping-filter <FILTER>... --path-prefix <PREFIX>\n\
+                 Not part of CloudHSM CLI: a Keywrap Console extension (the real tool wraps one key\n\
+                 per key wrap). Every key the payload filter matches, except the wrapping key, is\n\
+                 wrapped in one batch into <PREFIX><handle>.key (a bare blob, as key wrap --path\n\
+                 writes). Each key must pass key wrap's checks; if one does not, no file is written\n\
+                 and the error names it.",
+        flags: &[
+            many("--payload-filter"),
+            many("--wrapping-filter"),
+            one("--path-prefix"),
+        ],
+    },
+    CliSpec {
         command: CliCommandName::Help,
         words: &["help"],
         choices: &[],
@@ -227,8 +246,9 @@ pub const CLI_COMMANDS: [CliSpec; 13] = [
     },
 ];
 
-/// The first words that make a line CloudHSM CLI.
-pub const FIRST_WORDS: &[&str] = &["key", "login", "logout", "user"];
+/// The first words that make a line CloudHSM CLI (`ext` is this console's
+/// extensions to it, spelled so none can be taken for AWS's own).
+pub const FIRST_WORDS: &[&str] = &["key", "login", "logout", "user", "ext"];
 
 impl CliCommandName {
     /// The command's row of the table.

@@ -39,6 +39,7 @@ mod files;
 pub mod header;
 mod keysource;
 pub mod ops;
+pub mod ops_bulk;
 pub mod rules;
 pub mod steps;
 mod views;

@@ -129,7 +129,9 @@ pub fn crypto_user(state: &HsmState) -> Result<Caller, HsmErrorKind> {
     }
 }
 
-fn lookup(state: &HsmState, handle: KeyHandle) -> Result<&KeyObject, HsmErrorKind> {
+/// The key at `handle`, which need not be visible to the caller (the
+/// policy checks decide that).
+pub(super) fn lookup(state: &HsmState, handle: KeyHandle) -> Result<&KeyObject, HsmErrorKind> {
     state
         .store
         .get(handle)
@@ -158,7 +160,7 @@ fn check_hsm_iv(mechanism: Mechanism, iv: Option<&Iv>) -> Result<(), HsmErrorKin
 }
 
 /// The wrapping key as a KEK: it must be an AES key.
-fn kek_of(key: &KeyObject) -> Result<Kek, HsmErrorKind> {
+pub(super) fn kek_of(key: &KeyObject) -> Result<Kek, HsmErrorKind> {
     if key.attributes().key_type != KeyType::Aes {
         return Err(HsmErrorKind::NotAnAesKey(key.handle()));
     }

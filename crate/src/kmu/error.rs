@@ -7,6 +7,7 @@ use super::lexer::LexError;
 use super::retcode::ReturnCode;
 use super::spec::CommandName;
 use crate::hsm::HsmError;
+use crate::hsm::ops_bulk::WrapAllError;
 
 /// Why a KMU line was refused.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +38,9 @@ pub enum KmuError {
     },
     /// The HSM refused the operation.
     Hsm(HsmError),
+    /// A bulk wrap (`extWrapAll`) wrote nothing: no key, or the key that
+    /// stopped it and why.
+    WrapAll(WrapAllError),
 }
 
 impl From<HsmError> for KmuError {
@@ -56,6 +60,7 @@ impl KmuError {
             Self::UnsupportedMechanism(_) => ReturnCode::PolicyViolation,
             Self::Refused { error, .. } => error.return_code(),
             Self::Hsm(e) => ReturnCode::from(&e.kind),
+            Self::WrapAll(e) => ReturnCode::from(e),
         }
     }
 }
@@ -80,6 +85,7 @@ impl fmt::Display for KmuError {
             ),
             Self::Refused { error, .. } => write!(f, "{error}"),
             Self::Hsm(e) => write!(f, "{e}"),
+            Self::WrapAll(e) => write!(f, "{e}"),
         }
     }
 }

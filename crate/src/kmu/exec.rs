@@ -9,7 +9,10 @@ use super::render::{INDENT, Out};
 use super::retcode::ReturnCode;
 use super::spec::CommandSpec;
 use crate::hsm::ops::{Mutation, OpFailure, Planned};
-use crate::hsm::{CommandSteps, HsmErrorKind, HsmState, KeySource, OperationSteps, Stage};
+use crate::hsm::ops_bulk::WrapAllError;
+use crate::hsm::{
+    CommandSteps, HsmError, HsmErrorKind, HsmState, KeySource, OperationSteps, Stage,
+};
 use crate::store::KeyHandle;
 
 /// A successful command's output and the changes to apply.
@@ -81,6 +84,42 @@ impl Cx<'_> {
     }
 }
 
+/// Why a command struct's run stopped: the refusal, the stage that found
+/// it (which names the KMU function that reports it) and the steps of a
+/// W⁻¹ that ran before it.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub(crate) stage: Stage,
+    pub(crate) error: KmuError,
+    pub(crate) steps: Option<Box<OperationSteps>>,
+}
+
+impl From<OpFailure> for Refusal {
+    fn from(f: OpFailure) -> Self {
+        Self {
+            stage: f.error.stage,
+            error: KmuError::Hsm(f.error),
+            steps: f.steps,
+        }
+    }
+}
+
+impl From<HsmError> for Refusal {
+    fn from(e: HsmError) -> Self {
+        OpFailure::from(e).into()
+    }
+}
+
+impl From<WrapAllError> for Refusal {
+    fn from(e: WrapAllError) -> Self {
+        Self {
+            stage: e.hsm_error().map_or(Stage::Check, |h| h.stage),
+            error: KmuError::WrapAll(e),
+            steps: None,
+        }
+    }
+}
+
 /// A refusal the command finds itself, before any HSM operation.
 pub(crate) fn check(kind: HsmErrorKind) -> OpFailure {
     OpFailure::from(kind.at(Stage::Check))
@@ -106,11 +145,11 @@ pub(crate) fn plan(
             let steps = ran.steps.take().map(named);
             Ok((ran, steps))
         }
-        Err(f) => Err(Failed {
-            function: function(f.error.stage),
+        Err(r) => Err(Failed {
+            function: function(r.stage),
             cluster: spec.cluster,
-            error: KmuError::Hsm(f.error),
-            steps: f.steps.map(|s| Box::new(named(*s))),
+            error: r.error,
+            steps: r.steps.map(|s| Box::new(named(*s))),
         }),
     }
 }

@@ -203,3 +203,12 @@ impl fmt::Display for ReturnCode {
         write!(f, "0x{:02x} : {}", self.code(), self.status_text())
     }
 }
+
+impl From<&crate::hsm::ops_bulk::WrapAllError> for ReturnCode {
+    /// Nothing to wrap is an invalid handle (no key matched), as a single
+    /// wrap of a missing key; a refusal is the HSM's own code.
+    fn from(e: &crate::hsm::ops_bulk::WrapAllError) -> Self {
+        e.hsm_error()
+            .map_or(Self::ObjectHandleInvalid, |error| Self::from(&error.kind))
+    }
+}

@@ -88,7 +88,7 @@ const HSM_MECHANISMS: &[&str] = &["4", "5", "6"];
 const BITS: &[&str] = &["0", "1"];
 
 /// Every command, in `help` order.
-pub const COMMANDS: [CommandSpec; 17] = [
+pub const COMMANDS: [CommandSpec; 18] = [
     CommandSpec {
         name: "help",
         summary: "Displays this information",
@@ -312,6 +312,37 @@ pub const COMMANDS: [CommandSpec; 17] = [
         function: "Cfm2WrapKey",
         cluster: false,
         parse: parser::<c::WrapKey>,
+    },
+    CommandSpec {
+        name: "extWrapAll",
+        summary: "Wraps all matching keys, a file each (extension: not part of key_mgmt_util)",
+        syntax: "extWrapAll -w <wrapping key handle> -m <4|5|6> -out <file prefix>\n\
+                 \x20          [-k <key handle,key handle,...> | [-c <key class>] [-t <key type>] [-l <label>]\n\
+                 \x20           [-id <key ID>] [-sess <0|1>] [-kcv <key check value>]] [-noheader]",
+        note: Some(
+            "Not part of key_mgmt_util: a Keywrap Console extension (the real tool wraps one key\n\
+             per wrapKey). Wraps the keys -k names, or every key findKey lists with the same\n\
+             filters, except the wrapping key, under -w in one batch: key <h> is written to\n\
+             <file prefix><h>.key, with wrapKey's header unless -noheader. Each key must pass\n\
+             wrapKey's checks; if one does not, no file is written and the reason names it.\n\
+             -m: 4, 5 or 6 as for wrapKey (see: help mechanisms).",
+        ),
+        flags: &[
+            v("-w"),
+            v("-m").one_of(HSM_MECHANISMS),
+            v("-out"),
+            v("-k"),
+            v("-c").one_of(&["4"]),
+            v("-t").one_of(KEY_TYPES),
+            v("-l"),
+            v("-id"),
+            v("-sess").one_of(BITS),
+            v("-kcv"),
+            s("-noheader"),
+        ],
+        function: "Cfm2WrapKey",
+        cluster: false,
+        parse: parser::<c::ExtWrapAll>,
     },
 ];
 

@@ -3,12 +3,12 @@
 //! `deleteKey`.
 
 use super::{AuditLine, KmuCommand, hex};
-use crate::hsm::ops::{self, OpFailure};
+use crate::hsm::ops;
 use crate::hsm::rules::{self, FlagWords};
 use crate::hsm::{FileOrigin, HsmError, HsmState, Stage};
 use crate::kmu::args::{Args, parse_kcv};
 use crate::kmu::error::KmuError;
-use crate::kmu::exec::{Cx, Ran, check};
+use crate::kmu::exec::{Cx, Ran, Refusal, check};
 use crate::kmu::retcode::ReturnCode;
 use crate::store::{AttributeType, KeyClass, KeyHandle, KeyType, UserId};
 
@@ -48,7 +48,7 @@ impl KmuCommand for GenSymKey {
             .finish()
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let spec = ops::GenerateSpec {
             key_type: self.key_type,
             size: self.size,
@@ -153,7 +153,7 @@ impl KmuCommand for FindKey {
         self.filter.audit(AuditLine::new("findKey")).finish()
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let found = self.filter.find(cx.state)?;
         let mut ran = Ran::default();
         ran.out
@@ -231,7 +231,7 @@ impl KmuCommand for GetAttribute {
         vec![self.handle]
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let state = cx.state;
         if let Some(out) = &self.out {
             ops::caller(state).map_err(check)?;
@@ -305,7 +305,7 @@ impl KmuCommand for SetAttribute {
         vec![self.handle]
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let words = FlagWords { on: "1", off: "0" };
         let plan = ops::set_attribute(cx.state, self.handle, |current| {
             rules::attribute_from_text(current, self.attribute, &self.value, words)
@@ -342,7 +342,7 @@ impl KmuCommand for DeleteKey {
         (stage == Stage::Find).then_some("Cfm3FindKey")
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let (mut ran, ()) = Ran::from_plan(ops::delete(cx.state, self.handle)?, &[self.handle]);
         cx.status(&mut ran);
         ran.out.cluster(ReturnCode::Success);
@@ -383,7 +383,7 @@ impl KmuCommand for ShareKey {
         vec![self.handle]
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let plan = ops::share(cx.state, self.handle, self.user, self.share);
         let (mut ran, ()) = Ran::from_plan(plan?, &[self.handle]);
         cx.status(&mut ran);

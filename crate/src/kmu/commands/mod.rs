@@ -5,11 +5,13 @@
 //! command table ([`super::spec::COMMANDS`]) names each struct in its row
 //! through [`parser`], so adding a command is one struct and one row.
 
+mod bulk;
 mod keys;
 mod plaintext;
 mod session;
 mod wrap;
 
+pub(crate) use bulk::ExtWrapAll;
 pub(crate) use keys::{DeleteKey, FindKey, GenSymKey, GetAttribute, SetAttribute, ShareKey};
 pub(crate) use plaintext::{AesWrapUnwrap, ExSymKey, ImSymKey};
 pub(crate) use session::{Exit, Help, HelpTopic, ListAttributes, LoginHsm, LoginStatus, LogoutHsm};
@@ -17,11 +19,10 @@ pub(crate) use wrap::{UnWrapKey, WrapKey};
 
 use super::args::Args;
 use super::error::KmuError;
-use super::exec::{Cx, Ran};
+use super::exec::{Cx, Ran, Refusal};
 use super::spec::CommandName;
 use crate::Iv;
 use crate::hsm::Stage;
-use crate::hsm::ops::OpFailure;
 use crate::store::KeyHandle;
 
 /// One KMU command, parsed: what it runs and how the log records it.
@@ -53,7 +54,7 @@ pub(crate) trait KmuCommand {
     }
 
     /// Plans the command against the HSM and writes what KMU prints.
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure>;
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal>;
 }
 
 /// How a row of the table reads its command.

@@ -2,11 +2,11 @@
 //! `imSymKey`, and `aesWrapUnwrap` (the page's own bytes under an HSM key).
 
 use super::{AuditLine, KmuCommand};
-use crate::hsm::ops::{self, OpFailure, OutFile};
+use crate::hsm::ops::{self, OutFile};
 use crate::hsm::{FileOrigin, HsmErrorKind, Stage};
 use crate::kmu::args::Args;
 use crate::kmu::error::KmuError;
-use crate::kmu::exec::{Cx, Ran, check};
+use crate::kmu::exec::{Cx, Ran, Refusal, check};
 use crate::kmu::render::{self, INDENT};
 use crate::kmu::retcode::ReturnCode;
 use crate::store::{KeyHandle, KeyType};
@@ -54,7 +54,7 @@ impl KmuCommand for ExSymKey {
         Stage::Host
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let plan = ops::export(cx.state, self.key, self.wrapping, &self.out);
         let (mut ran, ()) = Ran::from_plan(plan?, &[self.key, self.wrapping]);
         ran.out.status("Cfm3WrapKey", ReturnCode::Success);
@@ -118,7 +118,7 @@ impl KmuCommand for ImSymKey {
         Stage::Hsm
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let spec = ops::ImportSpec {
             file: &self.file,
             wrapping: self.wrapping,
@@ -181,7 +181,7 @@ impl KmuCommand for AesWrapUnwrap {
 
     /// KMU's own rules (the file, its 4 KB limit, the default output names,
     /// the default-IV warning) around the HSM's host wrap.
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let state = cx.state;
         ops::crypto_user(state).map_err(check)?;
         let out = self.out.as_deref().unwrap_or(if self.wrap {
@@ -193,7 +193,7 @@ impl KmuCommand for AesWrapUnwrap {
         let bytes = ops::read_file(state, &self.file).map_err(check)?;
         // KMU: "any file that contains less than 4 KB (4096 bytes) of data".
         if bytes.is_empty() || bytes.len() >= 4096 {
-            return Err(check(HsmErrorKind::HostDataLength(bytes.len())));
+            return Err(check(HsmErrorKind::HostDataLength(bytes.len())).into());
         }
         let origin = if self.wrap {
             FileOrigin::HostWrap { wrapping: self.key }

@@ -2,10 +2,10 @@
 //! `loginHSM`, `logoutHSM`, `loginStatus`, `listAttributes`.
 
 use super::{AuditLine, KmuCommand};
-use crate::hsm::ops::{self, OpFailure};
+use crate::hsm::ops;
 use crate::kmu::args::Args;
 use crate::kmu::error::KmuError;
-use crate::kmu::exec::{Cx, Ran};
+use crate::kmu::exec::{Cx, Ran, Refusal};
 use crate::kmu::render::{self, INDENT};
 use crate::kmu::retcode::ReturnCode;
 use crate::kmu::spec::CommandName;
@@ -48,7 +48,7 @@ impl KmuCommand for Help {
         }
     }
 
-    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, Refusal> {
         Ok(Ran::text(&match self.topic {
             // Both dialects run in one session, so `help` lists both.
             HelpTopic::Commands => render::help_text() + &crate::cloudhsm_cli::help_section(),
@@ -70,7 +70,7 @@ impl KmuCommand for Exit {
         "exit".to_owned()
     }
 
-    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, Refusal> {
         Ok(Ran {
             exit: true,
             ..Ran::default()
@@ -103,7 +103,7 @@ impl KmuCommand for LoginHsm {
             .finish()
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let (mut ran, _) = Ran::from_plan(ops::login(cx.state, self.user_type, &self.user)?, &[]);
         cx.status(&mut ran);
         ran.out.cluster(ReturnCode::Success);
@@ -123,7 +123,7 @@ impl KmuCommand for LogoutHsm {
         "logoutHSM".to_owned()
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let (mut ran, ()) = Ran::from_plan(ops::logout(cx.state)?, &[]);
         cx.status(&mut ran);
         ran.out.cluster(ReturnCode::Success);
@@ -143,7 +143,7 @@ impl KmuCommand for LoginStatus {
         "loginStatus".to_owned()
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let mut ran = Ran::default();
         ran.out.status("Cfm3LoginStatus", ReturnCode::Success);
         ran.out.blank();
@@ -173,7 +173,7 @@ impl KmuCommand for ListAttributes {
         "listAttributes".to_owned()
     }
 
-    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, _: &mut Cx<'_>) -> Result<Ran, Refusal> {
         Ok(Ran::text(&render::list_attributes_text()))
     }
 }

@@ -2,11 +2,11 @@
 //! `unWrapKey`.
 
 use super::{AuditLine, KmuCommand};
-use crate::hsm::ops::{self, NewKeyTemplate, OpFailure, OutFile};
+use crate::hsm::ops::{self, NewKeyTemplate, OutFile};
 use crate::hsm::{FileOrigin, Stage};
 use crate::kmu::args::Args;
 use crate::kmu::error::KmuError;
-use crate::kmu::exec::{Cx, Ran};
+use crate::kmu::exec::{Cx, Ran, Refusal};
 use crate::kmu::render::INDENT;
 use crate::kmu::retcode::ReturnCode;
 use crate::store::{KeyClass, KeyHandle, KeyType};
@@ -59,7 +59,7 @@ impl KmuCommand for WrapKey {
         vec![self.key, self.wrapping]
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let (key, wrapping, header) = (self.key, self.wrapping, !self.noheader);
         let spec = ops::WrapSpec {
             key,
@@ -184,7 +184,7 @@ impl KmuCommand for UnWrapKey {
         self.noheader.as_ref().map(|_| "Cfm2UnWrapWithTemplate3")
     }
 
-    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, OpFailure> {
+    fn run(&self, cx: &mut Cx<'_>) -> Result<Ran, Refusal> {
         let (extractable, token) = (!self.nex, !self.sess);
         let source = match &self.noheader {
             Some(t) => ops::UnwrapSource::Template {
