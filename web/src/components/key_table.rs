@@ -3,19 +3,22 @@
 //! "Reveal" only on keys whose value the core would show (else the reason).
 //! Under "View as", the same keys as another actor would see them, from the
 //! core's access model; a label is redacted for an actor who can get
-//! nothing of the key.
+//! nothing of the key. "Wrap all selected keys": a box per row (and one for
+//! every key the filter shows), a wrapping key, a mechanism and a file name
+//! prefix; one button runs the console's bulk wrap extension on them.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use keywrap_core::Mechanism;
 use keywrap_core::access::{Actor, Answer, TenancyMode};
 use keywrap_core::hsm::{ActorView, KeyView};
-use keywrap_core::store::KeyHandle;
-use web_sys::HtmlInputElement;
+use keywrap_core::store::{KeyHandle, KeyType};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{Dispatch, verdict_short};
-use crate::state::{Action, KeysState, SortColumn};
+use crate::state::{Action, BulkField, KeysState, SortColumn};
 
 /// What the key table shows.
 #[derive(Properties, PartialEq)]
@@ -154,6 +157,25 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         }
     };
 
+    // The keys the filter shows you: what "select all" ticks.
+    let shown: Vec<KeyHandle> = props
+        .keys
+        .iter()
+        .filter(|k| matches(k.label()))
+        .map(|k| k.handle)
+        .collect();
+    let check_box = |handle: KeyHandle| {
+        let dispatch = props.dispatch.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            dispatch.dispatch(Action::CheckKeys(vec![handle], on));
+        });
+        html! {
+            <input type="checkbox" checked={ks.checked.contains(&handle)} {onchange}
+                aria-label={format!("Select key {handle} to wrap")} />
+        }
+    };
+
     let body = if ks.view_as == Actor::You {
         let mut rows: Vec<&KeyView> = props.keys.iter().filter(|k| matches(k.label())).collect();
         let (column, ascending) = ks.sort;
@@ -164,11 +186,11 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         if props.keys.is_empty() {
             html! {
                 <tr class="empty">
-                    <td colspan="8">{ "No keys yet. Try " }<code>{ "genSymKey -t 31 -s 32 -l kek" }</code></td>
+                    <td colspan="9">{ "No keys yet. Try " }<code>{ "genSymKey -t 31 -s 32 -l kek" }</code></td>
                 </tr>
             }
         } else if rows.is_empty() {
-            html! { <tr class="empty"><td colspan="8">{ "No key's label matches the filter." }</td></tr> }
+            html! { <tr class="empty"><td colspan="9">{ "No key's label matches the filter." }</td></tr> }
         } else {
             html! { { for rows.into_iter().map(|k| {
                 let handle = k.handle;
@@ -206,6 +228,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                 };
                 html! {
                     <tr key={handle.get()} class={classes!((props.selected == Some(handle)).then_some("selected"))}>
+                        <td class="check">{ check_box(handle) }</td>
                         <td>{ select_button(handle) }</td>
                         <td class="label">{ k.label() }</td>
                         <td>{ k.attributes.key_type.name() }</td>
@@ -265,8 +288,22 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
 
     let header = if ks.view_as == Actor::You {
         let (column, ascending) = ks.sort;
+        let all_checked = !shown.is_empty() && shown.iter().all(|h| ks.checked.contains(h));
+        let on_all = {
+            let dispatch = props.dispatch.clone();
+            let shown = shown.clone();
+            Callback::from(move |e: Event| {
+                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                dispatch.dispatch(Action::CheckKeys(shown.clone(), on));
+            })
+        };
         html! {
             <tr>
+                <th scope="col" class="check">
+                    <input type="checkbox" checked={all_checked} onchange={on_all}
+                        disabled={shown.is_empty()}
+                        aria-label="Select every key the filter shows, to wrap" />
+                </th>
                 { for SortColumn::ALL.iter().map(|&c| {
                     let dispatch = props.dispatch.clone();
                     let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Sort(c)));
@@ -337,6 +374,9 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                     <tbody>{ body }</tbody>
                 </table>
             </div>
+            if ks.view_as == Actor::You {
+                { bulk_form(&props.keys, ks, &props.dispatch) }
+            }
             <p class="hint">
                 { "The page never shows the value of a sensitive or non-extractable key. \
                    Reveal asks the core, which allows it only to the key's owner; the value \
@@ -354,5 +394,115 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
                 </dl>
             </details>
         </section>
+    }
+}
+
+/// The value of a mechanism's `<option>`: its KMU number.
+fn mechanism_of(value: &str) -> Option<Mechanism> {
+    value
+        .parse::<u8>()
+        .ok()
+        .and_then(Mechanism::from_kmu_number)
+}
+
+/// "Wrap all selected keys": the wrapping key (AES keys with WRAP you can
+/// use), the mechanism, the file name prefix, and the button. What it runs
+/// is the console's bulk wrap extension, so every rule is the core's.
+fn bulk_form(keys: &[KeyView], ks: &KeysState, dispatch: &Dispatch) -> Html {
+    let form = &ks.bulk;
+    let count = ks.checked.len();
+    let wrappers: Vec<&KeyView> = keys
+        .iter()
+        .filter(|k| k.attributes.wrap && k.attributes.key_type == KeyType::Aes)
+        .collect();
+    let on_wrapping = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let handle = value.parse::<KeyHandle>().ok();
+            dispatch.dispatch(Action::Bulk(BulkField::Wrapping(handle)));
+        })
+    };
+    let on_mechanism = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(m) = mechanism_of(&value) {
+                dispatch.dispatch(Action::Bulk(BulkField::Mechanism(m)));
+            }
+        })
+    };
+    let on_prefix = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            dispatch.dispatch(Action::Bulk(BulkField::Prefix(value)));
+        })
+    };
+    let onsubmit = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            dispatch.dispatch(Action::WrapChecked);
+        })
+    };
+    let example = ks
+        .checked
+        .iter()
+        .next()
+        .map_or_else(|| "7".to_owned(), ToString::to_string);
+    let chosen_gone = form
+        .wrapping
+        .is_some_and(|h| !wrappers.iter().any(|k| k.handle == h));
+    html! {
+        <form class="bulk-wrap" {onsubmit} aria-labelledby="bulk-title">
+            <fieldset>
+                <legend id="bulk-title">{ "Wrap all selected keys" }</legend>
+                <p class="hint" id="bulk-hint">
+                    { format!("{count} key{} selected. ", if count == 1 { "" } else { "s" }) }
+                    { "Each is wrapped under one key into a file of its own, in one batch; if the HSM \
+                       refuses one, no file is written and the reason names it. This runs " }
+                    <code>{ "extWrapAll" }</code>
+                    { ", a Keywrap Console extension (not part of key_mgmt_util), shown in the terminal." }
+                </p>
+                <div class="inline-fields field">
+                    <label for="bulk-wrapping">{ "Wrap them under key" }</label>
+                    <select id="bulk-wrapping" onchange={on_wrapping}>
+                        <option value="" selected={form.wrapping.is_none() || chosen_gone}>
+                            { if wrappers.is_empty() { "No AES key with wrap yet" } else { "Choose…" } }
+                        </option>
+                        { for wrappers.iter().map(|k| html! {
+                            <option value={k.handle.to_string()} selected={form.wrapping == Some(k.handle)}>
+                                { format!("{} — {} ({})", k.handle, k.label(), size_text(k)) }
+                            </option>
+                        }) }
+                    </select>
+                    <label for="bulk-mechanism">{ "With mechanism" }</label>
+                    <select id="bulk-mechanism" onchange={on_mechanism}>
+                        { for Mechanism::ALL.iter().map(|&m| html! {
+                            <option value={m.kmu_number().to_string()} selected={form.mechanism == m}>
+                                { format!("{} — -m {}", m.display_name(), m.kmu_number()) }
+                            </option>
+                        }) }
+                    </select>
+                    <label for="bulk-prefix">{ "File name prefix" }</label>
+                    <input id="bulk-prefix" type="text" class="mono" spellcheck="false" autocomplete="off"
+                        value={form.prefix.clone()} oninput={on_prefix} aria-describedby="bulk-files" />
+                </div>
+                <p class="hint" id="bulk-files">
+                    { format!("Key {example} goes to {}{example}.key, and so on.", form.prefix.trim()) }
+                </p>
+                <div class="buttons">
+                    <button type="submit" aria-describedby="bulk-hint">
+                        { format!("Wrap {count} selected key{}", if count == 1 { "" } else { "s" }) }
+                    </button>
+                </div>
+                if let Some(e) = &ks.bulk_error {
+                    <p class="error" role="alert" data-testid="bulk-error">
+                        <span aria-hidden="true">{ "✖ " }</span>{ e.clone() }
+                    </p>
+                }
+            </fieldset>
+        </form>
     }
 }

@@ -46,7 +46,7 @@ use keywrap_core::{Iv, Mechanism};
 use yew::Reducible;
 use zeroize::Zeroizing;
 
-pub use keys::{KeysState, Revealed, SortColumn};
+pub use keys::{BulkField, BulkForm, DEFAULT_BULK_PREFIX, KeysState, Revealed, SortColumn};
 pub use notices::{MAX_NOTICES, NetworkCount, Notice, NoticesState, StatusLine};
 pub use terminal::{MAX_HISTORY, MAX_TRANSCRIPT, TerminalState, TranscriptEntry};
 pub use trace::{TraceBody, TraceMove, TraceRecord, TraceState};
@@ -169,6 +169,12 @@ pub enum Action {
     Reveal(KeyHandle),
     /// Forget a revealed value (focus left it).
     HideReveal(KeyHandle),
+    /// Tick (true) or untick keys for "wrap all selected keys".
+    CheckKeys(Vec<KeyHandle>, bool),
+    /// A field of the "wrap all selected keys" form changed.
+    Bulk(BulkField),
+    /// Wrap every ticked key under the chosen key, a file each.
+    WrapChecked,
     /// A workbench field changed.
     Workbench(WorkbenchField),
     /// Wrap with the workbench.
@@ -215,6 +221,14 @@ pub enum Action {
     StartLearn,
     /// Put the start strip away.
     DismissStart,
+}
+
+/// How a line run on the user's behalf ended.
+struct LineResult {
+    /// Whether it succeeded.
+    success: bool,
+    /// Why it was refused, in the core's words.
+    error: Option<String>,
 }
 
 /// A console line in an [`Action`]; `Debug` prints its length only (a
@@ -334,6 +348,9 @@ impl AppState {
                     Rc::make_mut(&mut self.keys).revealed = None;
                 }
             }
+            Action::CheckKeys(handles, on) => Rc::make_mut(&mut self.keys).check(&handles, on),
+            Action::Bulk(field) => Rc::make_mut(&mut self.keys).set_bulk(field),
+            Action::WrapChecked => self.wrap_checked(),
             Action::Workbench(field) => {
                 let wb = Rc::make_mut(&mut self.workbench);
                 if wb.set_field(field) {
@@ -432,18 +449,28 @@ impl AppState {
     }
 
     fn run(&mut self, line: &str, pasted: bool) {
+        let _ = self.run_line(line, pasted);
+    }
+
+    /// Runs a console line as if typed (echoed, remembered, audited) and
+    /// says how it ended; `None` when nothing ran (a blank line).
+    fn run_line(&mut self, line: &str, pasted: bool) -> Option<LineResult> {
         // An empty Enter adds nothing, as in a shell.
         if line.trim().is_empty() {
             Rc::make_mut(&mut self.terminal).set_input(String::new());
-            return;
+            return None;
         }
         let shown = keywrap_core::mask_secrets(line);
         let Ok(mut session) = self.session.try_borrow_mut() else {
-            return;
+            return None;
         };
         let outcome = session.run(line);
         drop(session);
         self.revision += 1;
+        let result = LineResult {
+            success: outcome.return_code.is_success(),
+            error: outcome.error.as_ref().map(ToString::to_string),
+        };
         let mut output = outcome.output;
         if outcome.exit {
             output.push_str(
@@ -484,6 +511,7 @@ impl AppState {
             });
             Rc::make_mut(&mut self.workbench).changed_steps = false;
         }
+        Some(result)
     }
 
     /// Points out what a new handle means, and a KCV it shares with another key.

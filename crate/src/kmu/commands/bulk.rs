@@ -120,9 +120,12 @@ impl KmuCommand for ExtWrapAll {
         for file in &files {
             ran.out.push(&format!("{INDENT}Key "));
             ran.out.handle(file.key);
+            // The length of the wrapped key, as wrapKey prints it (a header
+            // adds to the file, not to this).
             ran.out.line(&format!(
                 " written to file \"{}\": length {}",
-                file.file, file.file_len
+                file.file,
+                file.wrapped.len()
             ));
         }
         Ok(ran)
