@@ -87,6 +87,39 @@ const HSM_MECHANISMS: &[&str] = &["4", "5", "6"];
 /// A 0-or-1 flag.
 const BITS: &[&str] = &["0", "1"];
 
+/// `findKey`'s filters, which `extWrapAll` takes too.
+pub(crate) const FIND_FILTERS: [Flag; 6] = [
+    v("-c").one_of(&["4"]),
+    v("-t").one_of(KEY_TYPES),
+    v("-l"),
+    v("-id"),
+    v("-sess").one_of(BITS),
+    v("-kcv"),
+];
+
+/// The flags of `a` followed by those of `b` (`N` is `A + B`, checked when compiling).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "every index is below A, B or N, and N = A + B is asserted"
+)]
+const fn join<const A: usize, const B: usize, const N: usize>(
+    a: [Flag; A],
+    b: [Flag; B],
+) -> [Flag; N] {
+    assert!(A + B == N, "N must be A + B");
+    let mut out = [s(""); N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - A];
+        i += 1;
+    }
+    out
+}
+
 /// Every command, in `help` order.
 pub const COMMANDS: [CommandSpec; 18] = [
     CommandSpec {
@@ -183,14 +216,7 @@ pub const COMMANDS: [CommandSpec; 18] = [
         syntax: "findKey [-c <key class>] [-t <key type>] [-l <label>] [-id <key ID>]\n\
                  \x20       [-sess <0|1>] [-kcv <key check value>]",
         note: None,
-        flags: &[
-            v("-c").one_of(&["4"]),
-            v("-t").one_of(KEY_TYPES),
-            v("-l"),
-            v("-id"),
-            v("-sess").one_of(BITS),
-            v("-kcv"),
-        ],
+        flags: &FIND_FILTERS,
         function: "Cfm3FindKey",
         cluster: true,
         parse: parser::<c::FindKey>,
@@ -327,19 +353,16 @@ pub const COMMANDS: [CommandSpec; 18] = [
              wrapKey's checks; if one does not, no file is written and the reason names it.\n\
              -m: 4, 5 or 6 as for wrapKey (see: help mechanisms).",
         ),
-        flags: &[
-            v("-w"),
-            v("-m").one_of(HSM_MECHANISMS),
-            v("-out"),
-            v("-k"),
-            v("-c").one_of(&["4"]),
-            v("-t").one_of(KEY_TYPES),
-            v("-l"),
-            v("-id"),
-            v("-sess").one_of(BITS),
-            v("-kcv"),
-            s("-noheader"),
-        ],
+        flags: &join::<5, 6, 11>(
+            [
+                v("-w"),
+                v("-m").one_of(HSM_MECHANISMS),
+                v("-out"),
+                v("-k"),
+                s("-noheader"),
+            ],
+            FIND_FILTERS,
+        ),
         function: "Cfm2WrapKey",
         cluster: false,
         parse: parser::<c::ExtWrapAll>,

@@ -300,6 +300,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         html! {
             <tr>
                 <th scope="col" class="check">
+                    <span class="visually-hidden">{ "Wrap" }</span>
                     <input type="checkbox" checked={all_checked} onchange={on_all}
                         disabled={shown.is_empty()}
                         aria-label="Select every key the filter shows, to wrap" />

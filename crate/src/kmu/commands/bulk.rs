@@ -11,6 +11,7 @@ use crate::kmu::args::Args;
 use crate::kmu::error::KmuError;
 use crate::kmu::exec::{Cx, Ran, Refusal};
 use crate::kmu::render::INDENT;
+use crate::kmu::spec::FIND_FILTERS;
 use crate::store::KeyHandle;
 
 /// The keys an `extWrapAll` wraps.
@@ -30,9 +31,6 @@ pub(crate) struct ExtWrapAll {
     noheader: bool,
 }
 
-/// `findKey`'s filter flags, which `-k` excludes.
-const FILTER_FLAGS: [&str; 6] = ["-c", "-t", "-l", "-id", "-sess", "-kcv"];
-
 impl KmuCommand for ExtWrapAll {
     fn parse(a: &Args<'_>) -> Result<Self, KmuError> {
         let wrapping = a.handle("-w")?;
@@ -40,7 +38,8 @@ impl KmuCommand for ExtWrapAll {
         let prefix = a.req("-out")?.to_owned();
         let selection = match a.opt("-k") {
             Some(list) => {
-                if let Some(flag) = FILTER_FLAGS.iter().find(|f| a.has(f)) {
+                // `-k` names the keys; findKey's filters would select others.
+                if let Some(flag) = FIND_FILTERS.iter().map(|f| f.name).find(|f| a.has(f)) {
                     return Err(a.usage(format!(
                         "-k names the keys itself: give -k or findKey's filters, not -k with {flag}"
                     )));
