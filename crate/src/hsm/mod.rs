@@ -39,6 +39,7 @@ mod files;
 pub mod header;
 mod keysource;
 pub mod ops;
+pub mod ops_rsa;
 pub mod rules;
 pub mod steps;
 mod views;
