@@ -116,3 +116,76 @@ async fn a_practice_key_shows_the_oaep_masking() {
     assert!(masking.contains("PS"), "{masking}");
     assert!(app.text("[data-testid=byok-kwp]").contains("Layer 2"));
 }
+
+#[wasm_bindgen_test]
+async fn a_key_in_the_virtual_hsm_as_material_with_the_package_byte_map() {
+    let app = mount().await;
+    // A key you own and may export (imported in the clear: not sensitive),
+    // a sensitive one, and one that may never leave the HSM.
+    let kek = support::handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    app.upload("Upload file", "plain.bin", &[0x42; 32]).await;
+    let open = support::handle_in(
+        &app.run(&format!("imSymKey -f plain.bin -w {kek} -t 31 -l open"))
+            .await,
+    );
+    let sensitive = support::handle_in(&app.run("genSymKey -t 31 -s 32 -l secret").await);
+    let nex = support::handle_in(&app.run("genSymKey -t 31 -s 32 -l locked -nex").await);
+    app.fill("Provider's public wrapping key", RSA3072_PUBLIC)
+        .await;
+    app.choose("Key material", &format!("HSM key {open} ·"))
+        .await;
+    assert!(
+        app.text("[data-testid=byok-hsm-rule]")
+            .contains("a secret key you own")
+    );
+    app.click("Prepare the package").await;
+    let result = app.text("[data-testid=byok-result]");
+    assert!(
+        result.contains("EncryptedKeyMaterial.bin (424 bytes)"),
+        "{result}"
+    );
+    // The byte map: the 384-byte RSA part, then the KWP part's ranges.
+    let ranges: Vec<String> = app
+        .all("[data-testid=byok-package-map] .byte-range")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-range"))
+        .collect();
+    assert_eq!(
+        ranges.first().map(String::as_str),
+        Some("RSA part: RSA-OAEP(K)")
+    );
+    assert_eq!(ranges.get(1).map(String::as_str), Some("KWP C[0] = A"));
+    assert_eq!(ranges.len(), 1 + 1 + 4, "{ranges:?}");
+    let map = app.text("[data-testid=byok-package-map]");
+    assert!(map.contains("bytes 0–383 (384)"), "{map}");
+    assert!(app.text("[data-testid=byok-kwp]").contains("Layer 2"));
+    // The key's bytes are in no element of the page.
+    let body = support::document().body().unwrap().inner_html();
+    assert!(!body.to_ascii_uppercase().contains(&"42".repeat(32)));
+    // A sensitive key is packaged, its KWP steps withheld.
+    app.choose("Key material", &format!("HSM key {sensitive} ·"))
+        .await;
+    app.click("Prepare the package").await;
+    assert!(app.has("[data-testid=byok-result]"));
+    assert!(
+        app.text("[data-testid=byok-kwp-withheld]")
+            .contains("withheld")
+    );
+    // A key that may not leave the HSM is refused with the reason.
+    app.choose("Key material", &format!("HSM key {nex} ·"))
+        .await;
+    app.click("Prepare the package").await;
+    let error = app.text("[data-testid=byok-error]");
+    assert!(
+        error.contains(&format!("Key {nex} cannot be packaged")),
+        "{error}"
+    );
+    assert!(error.contains("not extractable"), "{error}");
+    assert!(!app.has("[data-testid=byok-result]"));
+    // Each attempt is in the audit log.
+    let audit = app.audit_rows().join("\n");
+    assert!(
+        audit.contains(&format!("prepare import package of key {nex}")),
+        "{audit}"
+    );
+}
