@@ -114,3 +114,8 @@ fn cloudhsm_cli_every_command_and_refusal() {
 fn mixed_dialect_sessions() {
     check("mixed");
 }
+
+#[test]
+fn rsa_key_pairs_and_rsa_wrapping() {
+    check("rsa");
+}

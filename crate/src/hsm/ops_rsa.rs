@@ -109,11 +109,12 @@ impl fmt::Display for RsaError {
                 public_half: Some(public),
             } => write!(
                 f,
-                "key {handle} is an RSA private key: wrap with its public key, {public}"
+                "key {handle} is an RSA private key: use its public key, {public}"
             ),
             RsaError::NotAPublicKey { handle, .. } => write!(
                 f,
-                "key {handle} is not an RSA public key, so it cannot wrap with RSA-AES or RSA-OAEP"
+                "key {handle} is not an RSA public key (RSA-AES and RSA-OAEP wrap under one; \
+                 exportPubKey exports one)"
             ),
             RsaError::NotAPrivateKey {
                 handle,
@@ -407,6 +408,10 @@ pub fn export_public(state: &HsmState, handle: KeyHandle, out: &str) -> Plan<Str
     let key = lookup(state, handle).map_err(&f)?;
     policy::check_use(key, caller).map_err(at(CHECK))?;
     let public = public_key_of(state, key).map_err(rsa_failure(CHECK))?;
+    // AWS: "You can only export public keys that have a OBJ_ATTR_EXTRACTABLE value of 1".
+    if !key.attributes().extractable {
+        return Err(f(policy::PolicyError::Unextractable(handle).into()));
+    }
     let pem = public.to_pem();
     Ok(Planned::new(pem.clone()).with(Mutation::WriteFile(
         out.to_owned(),
