@@ -119,3 +119,8 @@ fn mixed_dialect_sessions() {
 fn rsa_key_pairs_and_rsa_wrapping() {
     check("rsa");
 }
+
+#[test]
+fn rsa_in_cloudhsm_cli() {
+    check("rsa_cli");
+}

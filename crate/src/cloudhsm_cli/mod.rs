@@ -8,6 +8,7 @@
 
 mod error;
 mod parse;
+mod rsa;
 mod spec;
 
 pub use error::CliError;
@@ -77,6 +78,13 @@ enum Reply {
         next: Option<usize>,
         /// Every attribute, or the label alone.
         verbose: bool,
+    },
+    /// A key pair created: rendered after the plan is applied.
+    KeyPair {
+        /// The public key.
+        public: KeyHandle,
+        /// The private key.
+        private: KeyHandle,
     },
     /// Plain text (help), as the real tool prints it.
     Text(String),
@@ -181,6 +189,16 @@ pub(crate) fn run(session: &mut Session, line: &str) -> Outcome {
                     }
                     (envelope(0, Value::Object(data)), false)
                 }
+                Reply::KeyPair { public, private } => (
+                    envelope(
+                        0,
+                        json!({
+                            "public_key": key_json(session, public, true),
+                            "private_key": key_json(session, private, true),
+                        }),
+                    ),
+                    false,
+                ),
                 Reply::Text(text) => (text, false),
                 Reply::Quit => (String::new(), true),
             };
@@ -288,7 +306,7 @@ fn attributes_json(a: &KeyAttributes) -> Value {
         "check-value".into(),
         format!("0x{}", crate::encoding::encode_hex(&a.kcv)).into(),
     );
-    m.insert("class".into(), "secret-key".into());
+    m.insert("class".into(), rsa::class_name(a.class).into());
     for (name, on) in [
         ("encrypt", a.encrypt),
         ("decrypt", a.decrypt),
@@ -305,7 +323,12 @@ fn attributes_json(a: &KeyAttributes) -> Value {
     ] {
         m.insert(name.into(), on.into());
     }
-    m.insert("key-length-bytes".into(), a.value_len.into());
+    match &a.rsa {
+        Some(_) => rsa::rsa_attributes(a, &mut m),
+        None => {
+            m.insert("key-length-bytes".into(), a.value_len.into());
+        }
+    }
     Value::Object(m)
 }
 
@@ -506,6 +529,8 @@ fn plan(
                 "key generate-symmetric",
             )
         }
+        CliCommandName::KeyGenerateAsymmetricPair => rsa::generate(state, keys, cli)?,
+        CliCommandName::KeyImportPem => rsa::import_pem(state, cli)?,
         CliCommandName::KeyList => {
             let terms = parse::parse_filter(c, cli.many("--filter"))?;
             let found = select(state, &terms)?;
@@ -536,6 +561,10 @@ fn plan(
             }
         }
         CliCommandName::KeyWrap => {
+            if let Some(m) = rsa::mechanism(cli) {
+                return rsa::wrap(state, keys, cli, m);
+            }
+            rsa::refuse_hash_flags(cli)?;
             let mechanism = mechanism(cli)?;
             let key = select_one(state, cli, "--payload-filter")?;
             let wrapping = select_one(state, cli, "--wrapping-filter")?;
@@ -564,6 +593,10 @@ fn plan(
             ran(planned, Reply::Data(data), vec![key, wrapping], "key wrap")
         }
         CliCommandName::KeyUnwrap => {
+            if let Some(m) = rsa::mechanism(cli) {
+                return rsa::unwrap(state, cli, m);
+            }
+            rsa::refuse_hash_flags(cli)?;
             let mechanism = mechanism(cli)?;
             let unwrapping = select_one(state, cli, "--filter")?;
             let key_type = key_type_of(c, cli.req("--key-type-class")?)?;
@@ -679,7 +712,9 @@ fn help_text(topic: &[String]) -> Result<String, CliError> {
     }
     let mut s = String::from("\nCloudHSM CLI commands (replies are JSON):\n\n");
     for row in &rows {
-        s.push_str(&format!("  {:<28}{}\n", row.words.join(" "), row.summary));
+        // At least one space after a name longer than the column.
+        let name = format!("{} ", row.words.join(" "));
+        s.push_str(&format!("  {name:<28}{}\n", row.summary));
     }
     if let [row] = rows.as_slice() {
         s.push_str("\nUsage:\n");
