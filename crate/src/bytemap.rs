@@ -163,6 +163,56 @@ pub fn of_wrapped(mechanism: Mechanism, len: usize) -> Result<Vec<ByteRange>, By
     Ok(out)
 }
 
+/// The ranges of a BYOK import package of `len` bytes whose RSA part is
+/// `rsa_part_len` bytes (the wrapping key's modulus, `k`): for
+/// `CKM_RSA_AES_KEY_WRAP`, the RSA-OAEP ciphertext of the ephemeral AES
+/// key, then the RFC 5649 KWP part with its own ranges ([`of_wrapped`],
+/// shifted by `k`); for direct RSA-OAEP (`len == k`), one ciphertext.
+///
+/// Errors: [`ByteMapError::Wrapped`] when the rest after `k` is not a
+/// length KWP's unwrap accepts (or `len` is shorter than `k`).
+pub fn of_rsa_package(rsa_part_len: usize, len: usize) -> Result<Vec<ByteRange>, ByteMapError> {
+    let Some(kwp_len) = len.checked_sub(rsa_part_len) else {
+        return Err(ByteMapError::Wrapped(Error::InputLength {
+            direction: crate::Direction::Unwrap,
+            mechanism: Mechanism::Kwp,
+            got: len,
+        }));
+    };
+    if kwp_len == 0 {
+        return Ok(vec![range(
+            0,
+            len,
+            "RSA-OAEP(M)".to_owned(),
+            format!(
+                "The RSA-OAEP ciphertext of the key material itself ({len} bytes, the \
+                 modulus length k): only the holder of the private key can open it."
+            ),
+            RangeKind::KeyData,
+        )]);
+    }
+    let mut out = vec![range(
+        0,
+        rsa_part_len,
+        "RSA part: RSA-OAEP(K)".to_owned(),
+        format!(
+            "The RSA-OAEP ciphertext of the fresh AES key K ({rsa_part_len} bytes, the \
+             modulus length k): the provider's private key opens it, and K then opens the \
+             KWP part. CKM_RSA_AES_KEY_WRAP splits the package at k."
+        ),
+        RangeKind::KeyData,
+    )];
+    for r in of_wrapped(Mechanism::Kwp, kwp_len)? {
+        out.push(ByteRange {
+            range: r.range.start + rsa_part_len..r.range.end + rsa_part_len,
+            name: format!("KWP {}", r.name),
+            meaning: format!("The KWP part, RFC 5649 under K: {}", r.meaning),
+            kind: r.kind,
+        });
+    }
+    Ok(out)
+}
+
 /// The ranges of KWP's alternative IV as W⁻¹ recovered it in `a`: the
 /// constant (checked first), then the message length indicator.
 pub fn of_kwp_aiv(a: &[u8; 8]) -> Vec<ByteRange> {
@@ -267,6 +317,35 @@ pub fn of_key_file(bytes: &[u8]) -> Result<Vec<ByteRange>, ByteMapError> {
 
 fn yes_no(on: bool) -> &'static str {
     if on { "on" } else { "off" }
+}
+
+#[cfg(test)]
+mod rsa_package_tests {
+    use super::*;
+
+    #[test]
+    fn an_rsa_aes_package_is_the_rsa_part_then_the_kwp_ranges() {
+        // RSA-3072 (k = 384) and KWP of a 32-byte key (40 bytes).
+        let ranges = of_rsa_package(384, 424).unwrap();
+        assert_eq!(ranges[0].range, 0..384);
+        assert!(ranges[0].name.starts_with("RSA part"));
+        assert_eq!(ranges[1].range, 384..392);
+        assert_eq!(ranges[1].name, "KWP C[0] = A");
+        assert_eq!(ranges.last().unwrap().range.end, 424);
+        // The ranges tile the package.
+        for pair in ranges.windows(2) {
+            assert_eq!(pair[0].range.end, pair[1].range.start);
+        }
+    }
+
+    #[test]
+    fn direct_oaep_is_one_ciphertext_and_bad_lengths_are_errors() {
+        let ranges = of_rsa_package(256, 256).unwrap();
+        assert_eq!(ranges.len(), 1);
+        assert_eq!(ranges[0].range, 0..256);
+        assert!(of_rsa_package(256, 200).is_err());
+        assert!(of_rsa_package(256, 256 + 12).is_err());
+    }
 }
 
 #[cfg(test)]

@@ -119,3 +119,13 @@ fn mixed_dialect_sessions() {
 fn bulk_wrap_extension_in_both_dialects() {
     check("bulk");
 }
+
+#[test]
+fn rsa_key_pairs_and_rsa_wrapping() {
+    check("rsa");
+}
+
+#[test]
+fn rsa_in_cloudhsm_cli() {
+    check("rsa_cli");
+}

@@ -4,13 +4,16 @@
 //! itself, and effects (download, clipboard, file reading) live in the
 //! panel's callbacks.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use keywrap_core::Session;
 use keywrap_core::byok::{
     self, ImportPackage, MaterialKind, OaepHash, PackageRequest, PackageSteps, Provider,
     TestKeyPair, WrappingPublicKey,
 };
 use keywrap_core::random;
+use keywrap_core::store::KeyHandle;
 use yew::Reducible;
 use zeroize::Zeroizing;
 
@@ -23,6 +26,9 @@ pub enum MaterialSource {
     Generate(usize),
     /// Bytes pasted as hex or base64.
     Paste,
+    /// A key in the virtual HSM (the core decides whether it may be
+    /// packaged: a secret key you own and may export).
+    HsmKey(KeyHandle),
 }
 
 /// A package and its two layers, as the panel shows them.
@@ -117,8 +123,8 @@ pub enum ByokAction {
     Kid(String),
     /// Azure key name.
     KeyName(String),
-    /// Make the package.
-    Prepare,
+    /// Make the package (the session, for a key in the virtual HSM).
+    Prepare(Rc<RefCell<Session>>),
     /// Say how a download or copy went.
     Notice(String, bool),
 }
@@ -139,7 +145,7 @@ impl ByokState {
         self.result = None;
     }
 
-    fn prepare(&self) -> Result<Prepared, String> {
+    fn prepare(&self, session: &RefCell<Session>) -> Result<Prepared, String> {
         let key = match &self.public_key {
             Some(KeyReading { key: Ok(key), .. }) => Rc::clone(key),
             Some(KeyReading { key: Err(e), .. }) => return Err(format!("The public key: {e}.")),
@@ -151,26 +157,40 @@ impl ByokState {
             .provider
             .algorithm(self.algorithm)
             .map_err(|e| e.to_string())?;
+        let kid = self.kid.trim();
+        let key_name = self.key_name.trim();
+        let practice = self.practice_pair.as_deref();
+        let build = |material: &[u8]| {
+            let request = PackageRequest {
+                algorithm,
+                hash: matches!(algorithm.hash, byok::HashRule::Chosen).then_some(self.hash),
+                aes: None,
+                wrapping_key: &key,
+                material,
+                material_kind: self.material_kind,
+                kid: (!kid.is_empty()).then_some(kid),
+                key_name: (!key_name.is_empty()).then_some(key_name),
+            };
+            byok::prepare_with_steps(&request, practice)
+        };
         let material: Zeroizing<Vec<u8>> = match self.source {
             MaterialSource::Generate(len) => random::generate_key(len)
                 .map_err(|e| e.to_string())?
                 .into_zeroizing(),
             MaterialSource::Paste => decode_pasted(&self.material_text, "The key material")?.0,
+            MaterialSource::HsmKey(handle) => {
+                // The key's bytes stay in the core: it checks the rule and
+                // hands them to `build` only for the wrap.
+                let mut session = session
+                    .try_borrow_mut()
+                    .map_err(|_| "The page is busy; try again.".to_owned())?;
+                return session
+                    .byok_package_of_key(handle, build)
+                    .map(|(package, steps)| Prepared { package, steps })
+                    .map_err(|e| format!("Key {handle} cannot be packaged: {e}."));
+            }
         };
-        let kid = self.kid.trim();
-        let key_name = self.key_name.trim();
-        let request = PackageRequest {
-            algorithm,
-            hash: matches!(algorithm.hash, byok::HashRule::Chosen).then_some(self.hash),
-            aes: None,
-            wrapping_key: &key,
-            material: &material,
-            material_kind: self.material_kind,
-            kid: (!kid.is_empty()).then_some(kid),
-            key_name: (!key_name.is_empty()).then_some(key_name),
-        };
-        let practice = self.practice_pair.as_deref();
-        byok::prepare_with_steps(&request, practice)
+        build(&material)
             .map(|(package, steps)| Prepared { package, steps })
             .map_err(|e| format!("{e}."))
     }
@@ -231,7 +251,9 @@ impl Reducible for ByokState {
             ByokAction::MaterialKind(k) => next.material_kind = k,
             ByokAction::Kid(k) => next.kid = k,
             ByokAction::KeyName(k) => next.key_name = k,
-            ByokAction::Prepare => next.result = Some(next.prepare().map(Rc::new)),
+            ByokAction::Prepare(session) => {
+                next.result = Some(next.prepare(&session).map(Rc::new));
+            }
             ByokAction::Notice(text, ok) => next.notice = Some((text, ok)),
         }
         Rc::new(next)

@@ -56,5 +56,9 @@ pub use provider::{
     prepare, prepare_with_steps,
 };
 pub use public_key::{KeyForm, UnwrappingPrivateKey, WrappingPublicKey};
-pub use rsa_aes::{AesKeySize, rsa_aes_unwrap, rsa_aes_wrap};
-pub use rsa_oaep::{OaepHash, OaepLayer, OaepMasking, oaep_decrypt, oaep_encrypt};
+pub use rsa_aes::{
+    AesKeySize, RsaAesWrapped, rsa_aes_unwrap, rsa_aes_unwrap_with, rsa_aes_wrap, rsa_aes_wrap_with,
+};
+pub use rsa_oaep::{
+    OaepHash, OaepLayer, OaepMasking, oaep_decrypt, oaep_encrypt, oaep_encrypt_with_rng,
+};

@@ -669,6 +669,14 @@ pub enum KwpLayer {
         /// The trace (wiped on drop).
         trace: WrapTrace,
     },
+    /// RSA-AES of a key the page may not show (a sensitive HSM key): its
+    /// registers would hold the key, so the trace was dropped (wiped).
+    Withheld {
+        /// The ephemeral AES key size.
+        aes: AesKeySize,
+        /// Why, in words.
+        reason: String,
+    },
     /// RSA-AES with material above the trace cap of 512 bytes.
     TooLongToTrace {
         /// The ephemeral AES key size.
@@ -977,19 +985,8 @@ pub struct TestKeyPair {
 impl TestKeyPair {
     /// A new key pair of `bits` (2048, 3072 or 4096), exponent 65537.
     pub fn generate(bits: usize) -> Result<TestKeyPair, ByokError> {
-        if !super::public_key::SUPPORTED_BITS.contains(&bits) {
-            return Err(ByokError::UnsupportedKeySize { bits });
-        }
-        let key = rsa::PrivateKey::new(&mut getrandom::SysRng, bits).map_err(|e| match e {
-            rsa::Error::Rng => ByokError::Random {
-                detail: "RSA key generation".into(),
-            },
-            other => ByokError::InvalidRsaKey {
-                detail: other.to_string(),
-            },
-        })?;
         Ok(TestKeyPair {
-            private: UnwrappingPrivateKey::from_key(key)?,
+            private: UnwrappingPrivateKey::generate_with_rng(&mut getrandom::SysRng, bits)?,
         })
     }
 

@@ -240,6 +240,42 @@ impl UnwrappingPrivateKey {
         Self::from_key(key)
     }
 
+    /// A new key pair of `bits` (2048, 3072 or 4096), public exponent
+    /// 65537, its primes drawn from `rng` (the virtual HSM passes its
+    /// injectable key source). Slow: seconds for 4096 bits in the page.
+    ///
+    /// Errors: [`ByokError::UnsupportedKeySize`], [`ByokError::Random`].
+    pub fn generate_with_rng<R: rsa::rand_core::TryCryptoRng + ?Sized>(
+        rng: &mut R,
+        bits: usize,
+    ) -> Result<UnwrappingPrivateKey, ByokError> {
+        if !SUPPORTED_BITS.contains(&bits) {
+            return Err(ByokError::UnsupportedKeySize { bits });
+        }
+        let key = rsa::PrivateKey::new(rng, bits).map_err(|e| match e {
+            rsa::Error::Rng => ByokError::Random {
+                detail: "RSA key generation".into(),
+            },
+            other => ByokError::InvalidRsaKey {
+                detail: other.to_string(),
+            },
+        })?;
+        Self::from_key(key)
+    }
+
+    /// The key as PKCS#8 `PrivateKeyInfo` DER, in a buffer wiped on drop
+    /// (how the virtual HSM stores a private key's value).
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, ByokError> {
+        use rsa::pkcs8::EncodePrivateKey;
+        let document = self
+            .key
+            .to_pkcs8_der()
+            .map_err(|e| ByokError::InvalidRsaKey {
+                detail: e.to_string(),
+            })?;
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
     pub(crate) fn from_key(key: rsa::PrivateKey) -> Result<UnwrappingPrivateKey, ByokError> {
         let public = WrappingPublicKey::from_key(key.to_public_key(), KeyForm::PemSpki)?;
         Ok(UnwrappingPrivateKey { key, public })

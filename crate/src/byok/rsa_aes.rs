@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use super::rsa_oaep::{OaepLayer, oaep_decrypt, oaep_encrypt};
+use super::rsa_oaep::{OaepLayer, oaep_decrypt, oaep_encrypt_with_rng};
 use super::{ByokError, OaepHash, UnwrappingPrivateKey, WrappingPublicKey};
 use crate::wrap::trace::WrapTrace;
 use crate::{Error, Kek, Mechanism, SecretBytes, random};
@@ -125,6 +125,38 @@ pub fn rsa_aes_wrap_recorded(
         return Err(ByokError::EmptyMaterial);
     }
     let ephemeral: SecretBytes = random::generate_key(aes.byte_len())?;
+    rsa_aes_wrap_with(
+        key,
+        hash,
+        &ephemeral,
+        target,
+        record,
+        &mut getrandom::SysRng,
+    )
+    // `ephemeral` is dropped here, and wiped.
+}
+
+/// [`rsa_aes_wrap_recorded`] with the ephemeral AES key given (16, 24 or
+/// 32 bytes; the caller draws it and drops it, wiped) and the OAEP seed
+/// drawn from `rng`: the virtual HSM passes its injectable key source, so a
+/// seeded session is reproducible.
+///
+/// Errors: as [`rsa_aes_wrap`], and [`ByokError::AesKeyBits`] for an
+/// ephemeral key that is not an AES key.
+pub fn rsa_aes_wrap_with<R: rsa::rand_core::TryCryptoRng + ?Sized>(
+    key: &WrappingPublicKey,
+    hash: OaepHash,
+    ephemeral: &SecretBytes,
+    target: &[u8],
+    record: bool,
+    rng: &mut R,
+) -> Result<RsaAesWrapped, ByokError> {
+    if target.is_empty() {
+        return Err(ByokError::EmptyMaterial);
+    }
+    let aes = AesKeySize::from_bits(
+        u16::try_from(ephemeral.len().saturating_mul(8)).unwrap_or(u16::MAX),
+    )?;
     let kek = Kek::new(ephemeral.expose_secret())?;
     let (kwp_part, kwp_trace) = if record {
         match crate::trace_wrap(&kek, Mechanism::Kwp, None, target) {
@@ -137,7 +169,7 @@ pub fn rsa_aes_wrap_recorded(
     } else {
         (crate::wrap(&kek, Mechanism::Kwp, None, target)?, None)
     };
-    let mut package = oaep_encrypt(key, hash, ephemeral.expose_secret())?;
+    let mut package = oaep_encrypt_with_rng(key, hash, ephemeral.expose_secret(), rng)?;
     let rsa_part_len = package.len();
     package.extend_from_slice(&kwp_part);
     Ok(RsaAesWrapped {
@@ -147,7 +179,7 @@ pub fn rsa_aes_wrap_recorded(
         aes,
         kwp_trace,
     })
-    // `ephemeral` and `kek` are dropped here, and wiped.
+    // `kek` is dropped here, and its key schedule wiped.
 }
 
 /// Opens a `CKM_RSA_AES_KEY_WRAP` package with the private key.
@@ -161,6 +193,26 @@ pub fn rsa_aes_unwrap(
     hash: OaepHash,
     package: &[u8],
 ) -> Result<SecretBytes, ByokError> {
+    rsa_aes_unwrap_with(key, hash, package, |kek, kwp_part| {
+        crate::unwrap(kek, Mechanism::Kwp, None, kwp_part)
+    })?
+    .map_err(ByokError::KwpLayer)
+}
+
+/// Opens the RSA layer of a `CKM_RSA_AES_KEY_WRAP` package and hands the
+/// ephemeral key (as a [`Kek`]) and the KWP part to `kwp`, which runs the
+/// KWP layer: the virtual HSM runs it with its step rule, so the step
+/// viewer gets the W⁻¹ it may see. The ephemeral key is wiped when `kwp`
+/// returns.
+///
+/// Errors: as [`rsa_aes_unwrap`] for the RSA layer; `kwp`'s own result is
+/// returned as it is.
+pub fn rsa_aes_unwrap_with<T>(
+    key: &UnwrappingPrivateKey,
+    hash: OaepHash,
+    package: &[u8],
+    kwp: impl FnOnce(&Kek, &[u8]) -> T,
+) -> Result<T, ByokError> {
     let k = key.public_key().modulus_len();
     let (rsa_part, kwp_part) = match package.split_at_checked(k) {
         Some((r, w)) if w.len() >= 16 => (r, w),
@@ -178,5 +230,5 @@ pub fn rsa_aes_unwrap(
         });
     }
     let kek = Kek::new(ephemeral.expose_secret())?;
-    crate::unwrap(&kek, Mechanism::Kwp, None, kwp_part).map_err(ByokError::KwpLayer)
+    Ok(kwp(&kek, kwp_part))
 }

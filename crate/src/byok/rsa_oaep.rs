@@ -102,6 +102,18 @@ pub fn oaep_encrypt(
     hash: OaepHash,
     message: &[u8],
 ) -> Result<Vec<u8>, ByokError> {
+    oaep_encrypt_with_rng(key, hash, message, &mut SysRng)
+}
+
+/// [`oaep_encrypt`] with the OAEP seed drawn from `rng` (the virtual HSM
+/// passes its injectable key source, so a seeded session's transcript is
+/// reproducible).
+pub fn oaep_encrypt_with_rng<R: rsa::rand_core::TryCryptoRng + ?Sized>(
+    key: &WrappingPublicKey,
+    hash: OaepHash,
+    message: &[u8],
+    rng: &mut R,
+) -> Result<Vec<u8>, ByokError> {
     let max = hash.max_message_len(key.modulus_len());
     if message.len() > max {
         return Err(ByokError::OaepMessageTooLong {
@@ -111,8 +123,8 @@ pub fn oaep_encrypt(
     }
     let rsa = key.rsa();
     let result = match hash {
-        OaepHash::Sha1 => rsa.oaep_encrypt_with_rng::<Sha1, _>(&mut SysRng, message),
-        OaepHash::Sha256 => rsa.oaep_encrypt_with_rng::<Sha256, _>(&mut SysRng, message),
+        OaepHash::Sha1 => rsa.oaep_encrypt_with_rng::<Sha1, _>(rng, message),
+        OaepHash::Sha256 => rsa.oaep_encrypt_with_rng::<Sha256, _>(rng, message),
     };
     result.map_err(|e| match e {
         rsa::Error::MessageTooLong => ByokError::OaepMessageTooLong {

@@ -8,6 +8,7 @@
 
 mod error;
 mod parse;
+mod rsa;
 mod spec;
 
 pub use error::CliError;
@@ -79,6 +80,13 @@ enum Reply {
         next: Option<usize>,
         /// Every attribute, or the label alone.
         verbose: bool,
+    },
+    /// A key pair created: rendered after the plan is applied.
+    KeyPair {
+        /// The public key.
+        public: KeyHandle,
+        /// The private key.
+        private: KeyHandle,
     },
     /// Plain text (help), as the real tool prints it.
     Text(String),
@@ -183,6 +191,16 @@ pub(crate) fn run(session: &mut Session, line: &str) -> Outcome {
                     }
                     (envelope(0, Value::Object(data)), false)
                 }
+                Reply::KeyPair { public, private } => (
+                    envelope(
+                        0,
+                        json!({
+                            "public_key": key_json(session, public, true),
+                            "private_key": key_json(session, private, true),
+                        }),
+                    ),
+                    false,
+                ),
                 Reply::Text(text) => (text, false),
                 Reply::Quit => (String::new(), true),
             };
@@ -290,7 +308,7 @@ fn attributes_json(a: &KeyAttributes) -> Value {
         "check-value".into(),
         format!("0x{}", crate::encoding::encode_hex(&a.kcv)).into(),
     );
-    m.insert("class".into(), "secret-key".into());
+    m.insert("class".into(), rsa::class_name(a.class).into());
     for (name, on) in [
         ("encrypt", a.encrypt),
         ("decrypt", a.decrypt),
@@ -307,7 +325,12 @@ fn attributes_json(a: &KeyAttributes) -> Value {
     ] {
         m.insert(name.into(), on.into());
     }
-    m.insert("key-length-bytes".into(), a.value_len.into());
+    match &a.rsa {
+        Some(_) => rsa::rsa_attributes(a, &mut m),
+        None => {
+            m.insert("key-length-bytes".into(), a.value_len.into());
+        }
+    }
     Value::Object(m)
 }
 
@@ -508,6 +531,8 @@ fn plan(
                 "key generate-symmetric",
             )
         }
+        CliCommandName::KeyGenerateAsymmetricPair => rsa::generate(state, keys, cli)?,
+        CliCommandName::KeyImportPem => rsa::import_pem(state, cli)?,
         CliCommandName::KeyList => {
             let terms = parse::parse_filter(c, cli.many("--filter"))?;
             let found = select(state, &terms)?;
@@ -538,6 +563,10 @@ fn plan(
             }
         }
         CliCommandName::KeyWrap => {
+            if let Some(m) = rsa::mechanism(cli) {
+                return rsa::wrap(state, keys, cli, m);
+            }
+            rsa::refuse_hash_flags(cli)?;
             let mechanism = mechanism(cli)?;
             let key = select_one(state, cli, "--payload-filter")?;
             let wrapping = select_one(state, cli, "--wrapping-filter")?;
@@ -566,6 +595,10 @@ fn plan(
             ran(planned, Reply::Data(data), vec![key, wrapping], "key wrap")
         }
         CliCommandName::KeyUnwrap => {
+            if let Some(m) = rsa::mechanism(cli) {
+                return rsa::unwrap(state, cli, m);
+            }
+            rsa::refuse_hash_flags(cli)?;
             let mechanism = mechanism(cli)?;
             let unwrapping = select_one(state, cli, "--filter")?;
             let key_type = key_type_of(c, cli.req("--key-type-class")?)?;
@@ -735,7 +768,9 @@ pub(crate) fn help_section() -> String {
 fn command_list(title: &str, rows: &[&CliSpec]) -> String {
     let mut s = format!("\n{title}\n\n");
     for row in rows {
-        s.push_str(&format!("  {:<28}{}\n", row.words.join(" "), row.summary));
+        // At least one space after a name longer than the column.
+        let name = format!("{} ", row.words.join(" "));
+        s.push_str(&format!("  {name:<28}{}\n", row.summary));
     }
     if let [row] = rows {
         s.push_str("\nUsage:\n");

@@ -206,6 +206,8 @@ pub enum FilterTerm {
     KeyType(KeyType),
     /// `attr.class=secret-key`.
     SecretKey,
+    /// `attr.class=public-key|private-key` (RSA key pairs).
+    Class(crate::store::KeyClass),
     /// `attr.check-value=0x……`.
     CheckValue([u8; 3]),
     /// `attr.key-length-bytes=N`.
@@ -304,10 +306,13 @@ pub fn parse_filter(
                 A::KeyType => match value {
                     "aes" => FilterTerm::KeyType(KeyType::Aes),
                     "generic-secret" => FilterTerm::KeyType(KeyType::GenericSecret),
+                    "rsa" => FilterTerm::KeyType(KeyType::Rsa),
                     _ => return Err(bad("this HSM holds aes and generic-secret keys")),
                 },
                 A::Class => match value {
                     "secret-key" => FilterTerm::SecretKey,
+                    "public-key" => FilterTerm::Class(crate::store::KeyClass::Public),
+                    "private-key" => FilterTerm::Class(crate::store::KeyClass::Private),
                     _ => return Err(bad("this HSM holds secret-key keys only")),
                 },
                 A::Kcv => FilterTerm::CheckValue(
@@ -337,7 +342,8 @@ impl FilterTerm {
             Self::Label(l) => a.label == *l,
             Self::Id(i) => a.id == *i,
             Self::KeyType(t) => a.key_type == *t,
-            Self::SecretKey => true,
+            Self::SecretKey => key.is_secret(),
+            Self::Class(c) => a.class == *c,
             Self::CheckValue(k) => a.kcv == *k,
             Self::Length(n) => a.value_len == *n,
             Self::Flag(t, on) => Some(a.get(*t)) == crate::hsm::rules::flag_attribute(*t, *on),

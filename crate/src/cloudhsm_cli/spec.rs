@@ -53,6 +53,8 @@ pub enum CliCommandName {
     Logout,
     UserList,
     KeyGenerateSymmetric,
+    KeyGenerateAsymmetricPair,
+    KeyImportPem,
     KeyList,
     KeyWrap,
     KeyUnwrap,
@@ -83,10 +85,16 @@ pub struct CliSpec {
 }
 
 /// The mechanisms of `key wrap` / `key unwrap` this HSM offers.
-pub const MECHANISMS: &[&str] = &["aes-no-pad", "aes-pkcs5-pad", "aes-zero-pad"];
+pub const MECHANISMS: &[&str] = &[
+    "aes-no-pad",
+    "aes-pkcs5-pad",
+    "aes-zero-pad",
+    "rsa-aes",
+    "rsa-oaep",
+];
 
 /// Every command, in `help` order.
-pub const CLI_COMMANDS: [CliSpec; 14] = [
+pub const CLI_COMMANDS: [CliSpec; 16] = [
     CliSpec {
         command: CliCommandName::Login,
         words: &["login"],
@@ -135,6 +143,34 @@ pub const CLI_COMMANDS: [CliSpec; 14] = [
         ],
     },
     CliSpec {
+        command: CliCommandName::KeyGenerateAsymmetricPair,
+        words: &["key", "generate-asymmetric-pair"],
+        choices: &["rsa"],
+        summary: "Generate an RSA key pair",
+        syntax: "key generate-asymmetric-pair rsa --public-label <LABEL> --private-label <LABEL>\n\
+                 \x20   --modulus-size-bits <2048|3072|4096> --public-exponent 65537 [--session]",
+        flags: &[
+            one("--public-label"),
+            one("--private-label"),
+            one("--modulus-size-bits"),
+            one("--public-exponent"),
+            switch("--session"),
+        ],
+    },
+    CliSpec {
+        command: CliCommandName::KeyImportPem,
+        words: &["key", "import", "pem"],
+        choices: &[],
+        summary: "Import an RSA public key from a PEM file",
+        syntax: "key import pem --path <FILE> --label <LABEL> [--key-type-class rsa-public] [--session]",
+        flags: &[
+            one("--path"),
+            one("--label"),
+            one("--key-type-class"),
+            switch("--session"),
+        ],
+    },
+    CliSpec {
         command: CliCommandName::KeyList,
         words: &["key", "list"],
         choices: &[],
@@ -152,12 +188,15 @@ pub const CLI_COMMANDS: [CliSpec; 14] = [
         words: &["key", "wrap"],
         choices: MECHANISMS,
         summary: "Wrap a key under another key",
-        syntax: "key wrap <aes-no-pad|aes-pkcs5-pad|aes-zero-pad> --payload-filter <FILTER>...\n\
-                 \x20   --wrapping-filter <FILTER>... [--path <FILE>]",
+        syntax: "key wrap <aes-no-pad|aes-pkcs5-pad|aes-zero-pad|rsa-aes|rsa-oaep>\n\
+                 \x20   --payload-filter <FILTER>... --wrapping-filter <FILTER>... [--path <FILE>]\n\
+                 \x20   [--hash-function <sha1|sha256> --mgf <mgf1-sha1|mgf1-sha256>] (rsa-aes, rsa-oaep)",
         flags: &[
             many("--payload-filter"),
             many("--wrapping-filter"),
             one("--path"),
+            one("--hash-function"),
+            one("--mgf"),
         ],
     },
     CliSpec {
@@ -165,10 +204,13 @@ pub const CLI_COMMANDS: [CliSpec; 14] = [
         words: &["key", "unwrap"],
         choices: MECHANISMS,
         summary: "Unwrap a key into the HSM",
-        syntax: "key unwrap <aes-no-pad|aes-pkcs5-pad|aes-zero-pad> --filter <FILTER>...\n\
+        syntax: "key unwrap <aes-no-pad|aes-pkcs5-pad|aes-zero-pad|rsa-aes|rsa-oaep> --filter <FILTER>...\n\
                  \x20   --key-type-class <aes|generic-secret> --label <LABEL>\n\
-                 \x20   (--data-path <FILE> | --data <BASE64>) [--attributes <KEY=VALUE>...] [--session]",
+                 \x20   (--data-path <FILE> | --data <BASE64>) [--attributes <KEY=VALUE>...] [--session]\n\
+                 \x20   [--hash-function <sha1|sha256> --mgf <mgf1-sha1|mgf1-sha256>] (rsa-aes, rsa-oaep)",
         flags: &[
+            one("--hash-function"),
+            one("--mgf"),
             many("--filter"),
             one("--key-type-class"),
             one("--label"),

@@ -100,6 +100,8 @@ pub enum HsmErrorKind {
     /// An HSM key can be wrapped only under a key the HSM holds, and a key
     /// unwrapped into the HSM needs a KEK inside it.
     ExternalKek,
+    /// An RSA key pair operation or RSA wrap refused ([`super::ops_rsa`]).
+    Rsa(super::ops_rsa::RsaError),
 }
 
 impl HsmErrorKind {
@@ -188,6 +190,7 @@ impl fmt::Display for HsmErrorKind {
                 f,
                 "aesWrapUnwrap takes 16 to 4095 bytes (a multiple of 8 to wrap), not {n}"
             ),
+            Self::Rsa(e) => write!(f, "{e}"),
             Self::ExternalKek => f.write_str(
                 "an HSM wraps and unwraps only under keys it holds: import the KEK first (imSymKey)",
             ),

@@ -47,6 +47,11 @@ pub enum FileOrigin {
         /// The wrapping key, if it was an HSM key.
         wrapping: Option<crate::store::KeyHandle>,
     },
+    /// `exportPubKey`: an RSA public key as PEM (no secret in it).
+    PublicKey {
+        /// The exported public key.
+        key: crate::store::KeyHandle,
+    },
     /// Uploaded by the user.
     Upload,
 }
@@ -63,7 +68,7 @@ impl FileOrigin {
             },
             Self::Workbench { wrapping, .. } => FileContent::Wrapped { wrapping },
             Self::ExSymKey { .. } | Self::HostUnwrap => FileContent::PlaintextKey,
-            Self::Attributes => FileContent::Metadata,
+            Self::Attributes | Self::PublicKey { .. } => FileContent::Metadata,
             Self::Upload => FileContent::Upload,
         }
     }

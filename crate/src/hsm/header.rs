@@ -138,6 +138,8 @@ impl HeaderAttributes {
             wrap_with_trusted: self.wrap_with_trusted || template.wrap_with_trusted,
             value_len: self.value_len,
             kcv: self.kcv,
+            // Wrapped-key files carry secret keys only: no RSA facts.
+            rsa: None,
         }
     }
 }

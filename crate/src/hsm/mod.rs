@@ -40,6 +40,7 @@ pub mod header;
 mod keysource;
 pub mod ops;
 pub mod ops_bulk;
+pub mod ops_rsa;
 pub mod rules;
 pub mod steps;
 mod views;

@@ -61,7 +61,7 @@ pub struct Planned<T> {
 }
 
 impl<T> Planned<T> {
-    fn new(result: T) -> Self {
+    pub(crate) fn new(result: T) -> Self {
         Self {
             mutations: Vec::new(),
             result,
@@ -69,7 +69,7 @@ impl<T> Planned<T> {
         }
     }
 
-    fn with(mut self, mutation: Mutation) -> Self {
+    pub(crate) fn with(mut self, mutation: Mutation) -> Self {
         self.mutations.push(mutation);
         self
     }
@@ -77,6 +77,21 @@ impl<T> Planned<T> {
     fn steps(mut self, steps: OperationSteps) -> Self {
         self.steps = Some(steps);
         self
+    }
+
+    /// Sets the steps, if any (`ops_rsa`: RSA-OAEP runs no W).
+    pub(crate) fn with_steps(mut self, steps: Option<OperationSteps>) -> Self {
+        self.steps = steps;
+        self
+    }
+
+    /// The same plan with its result replaced.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Planned<U> {
+        Planned {
+            mutations: self.mutations,
+            result: f(self.result),
+            steps: self.steps,
+        }
     }
 }
 
@@ -101,7 +116,7 @@ impl From<HsmError> for OpFailure {
 pub type Plan<T> = Result<Planned<T>, OpFailure>;
 
 /// Maps a refusal found at `stage` into an [`OpFailure`].
-fn at<E: Into<HsmErrorKind>>(stage: Stage) -> impl Fn(E) -> OpFailure {
+pub(crate) fn at<E: Into<HsmErrorKind>>(stage: Stage) -> impl Fn(E) -> OpFailure {
     move |e| OpFailure::from(e.into().at(stage))
 }
 
@@ -131,7 +146,7 @@ pub fn crypto_user(state: &HsmState) -> Result<Caller, HsmErrorKind> {
 
 /// The key at `handle`, which need not be visible to the caller (the
 /// policy checks decide that).
-pub(super) fn lookup(state: &HsmState, handle: KeyHandle) -> Result<&KeyObject, HsmErrorKind> {
+pub(crate) fn lookup(state: &HsmState, handle: KeyHandle) -> Result<&KeyObject, HsmErrorKind> {
     state
         .store
         .get(handle)
@@ -159,6 +174,16 @@ fn check_hsm_iv(mechanism: Mechanism, iv: Option<&Iv>) -> Result<(), HsmErrorKin
     }
 }
 
+/// The AES mechanisms wrap and export secret keys only (an RSA key's DER
+/// under KW would come back as a "secret key" of that DER).
+fn check_secret_target(target: &KeyObject) -> Result<(), HsmErrorKind> {
+    if target.is_secret() {
+        Ok(())
+    } else {
+        Err(super::ops_rsa::RsaError::NotASecretKey(target.handle()).into())
+    }
+}
+
 /// The wrapping key as a KEK: it must be an AES key.
 pub(super) fn kek_of(key: &KeyObject) -> Result<Kek, HsmErrorKind> {
     if key.attributes().key_type != KeyType::Aes {
@@ -169,7 +194,7 @@ pub(super) fn kek_of(key: &KeyObject) -> Result<Kek, HsmErrorKind> {
 
 /// Runs W⁻¹ with what the step viewer may see of it (`may_show`: the rule
 /// for the key or bytes it delivers). A failed unwrap carries those steps.
-fn unwrap_with_steps(
+pub(crate) fn unwrap_with_steps(
     stage: Stage,
     kek: &Kek,
     mechanism: Mechanism,
@@ -301,7 +326,7 @@ fn check_share_target(state: &HsmState, caller: Caller, user: UserId) -> Result<
     }
 }
 
-fn created(
+pub(crate) fn created(
     state: &HsmState,
     attributes: KeyAttributes,
     owner: UserId,
@@ -352,7 +377,7 @@ impl NewKeyTemplate {
         }
     }
 
-    fn attributes(&self, value: &SecretBytes) -> KeyAttributes {
+    pub(crate) fn attributes(&self, value: &SecretBytes) -> KeyAttributes {
         KeyAttributes {
             token: self.token,
             sensitive: self.sensitive,
@@ -579,6 +604,7 @@ pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
     let target = lookup(state, spec.key).map_err(&f)?;
     let wrapper = lookup(state, spec.wrapping).map_err(&f)?;
     policy::check_wrap(target, wrapper, caller).map_err(at(CHECK))?;
+    check_secret_target(target).map_err(&f)?;
     let iv = spec.iv.as_ref();
     check_hsm_iv(spec.mechanism, iv).map_err(&f)?;
     let kek = kek_of(wrapper).map_err(&f)?;
@@ -619,6 +645,7 @@ pub fn export(state: &HsmState, key: KeyHandle, wrapping: KeyHandle, out: &str) 
     let target = lookup(state, key).map_err(&f)?;
     let wrapper = lookup(state, wrapping).map_err(&f)?;
     policy::check_wrap(target, wrapper, caller).map_err(at(CHECK))?;
+    check_secret_target(target).map_err(&f)?;
     let kek = kek_of(wrapper).map_err(&f)?;
     let blob = crate::wrap(
         &kek,

@@ -26,7 +26,7 @@ pub enum KmuError {
     },
     /// `loginHSM -u` names neither `CO` nor `CU`.
     InvalidUserType,
-    /// `-m` names a mechanism this HSM does not offer (only 4, 5 and 6).
+    /// `-m` names a mechanism this HSM does not offer (only 4 to 8).
     UnsupportedMechanism(u32),
     /// A refusal found while reading a command's arguments (an unsupported
     /// `-m`, a user type that is not CO or CU), reported by that command.
@@ -81,7 +81,7 @@ impl fmt::Display for KmuError {
             Self::InvalidUserType => f.write_str("the user type (-u) must be CO or CU"),
             Self::UnsupportedMechanism(m) => write!(
                 f,
-                "mechanism {m} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD) or 6 (NIST_AES_WRAP_PAD)"
+                "mechanism {m} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD), 6 (NIST_AES_WRAP_PAD), 7 (RSA_AES) or 8 (RSA_OAEP)"
             ),
             Self::Refused { error, .. } => write!(f, "{error}"),
             Self::Hsm(e) => write!(f, "{e}"),

@@ -4,8 +4,8 @@ use core::ops::Range;
 
 use super::retcode::ReturnCode;
 use super::spec::CommandName;
+use crate::Mechanism;
 use crate::store::{AttributeType, KeyHandle};
-use crate::{Mechanism, MechanismNames};
 
 /// The indentation KMU prints before status lines (a tab, shown as 8 spaces).
 pub const INDENT: &str = "        ";
@@ -99,27 +99,26 @@ pub fn help_text() -> String {
     for c in CommandName::all() {
         s.push_str(&format!("   {:<22}{}\n", c.name(), c.summary()));
     }
-    s.push_str("\n   help mechanisms       The names of -m 4, 5, 6 across tools\n");
+    s.push_str("\n   help mechanisms       The names of -m 4 to 8 across tools\n");
     s
 }
 
 /// The one mapping of mechanism names across tools (`help mechanisms`),
 /// from the wrap engine's table, so it is written once.
 pub fn mechanisms_text() -> String {
-    let mut table: Vec<&MechanismNames> = Mechanism::table().iter().collect();
-    table.sort_by_key(|n| n.kmu_number);
+    let table = Mechanism::rows();
     let mut s = String::from("\n");
     s.push_str(&format!(
-        "{:<3} {:<24} {:<14} {:<31} {:<19} {}\n",
+        "{:<3} {:<24} {:<14} {:<31} {:<29} {}\n",
         "-m", "key_mgmt_util", "CloudHSM CLI", "PKCS#11", "OpenSSL (AES-256)", "WebCrypto"
     ));
     s.push_str(&format!(
-        "{:<3} {:<24} {:<14} {:<31} {:<19} {}\n",
+        "{:<3} {:<24} {:<14} {:<31} {:<29} {}\n",
         "--", "-------------", "------------", "-------", "-----------------", "---------"
     ));
     for n in &table {
         s.push_str(&format!(
-            "{:<3} {:<24} {:<14} {:<31} {:<19} {}\n",
+            "{:<3} {:<24} {:<14} {:<31} {:<29} {}\n",
             n.kmu_number,
             n.kmu_name,
             n.cloudhsm_cli,

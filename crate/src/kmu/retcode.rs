@@ -194,6 +194,7 @@ impl From<&HsmErrorKind> for ReturnCode {
             K::ShareTarget(_) => Self::InvalidUserType,
             K::NotAnAesKey(_) => Self::KeyFunctionNotPermitted,
             K::ExternalKek => Self::PolicyViolation,
+            K::Rsa(e) => Self::from(e),
         }
     }
 }

@@ -83,7 +83,9 @@ const WRAP_NOTE: &str = "-m: 4 AES_KEY_WRAP_PAD_PKCS5, 5 NIST_AES_WRAP_NO_PAD (R
 /// `-t` / `-kt`: 16 GENERIC_SECRET, 31 AES.
 const KEY_TYPES: &[&str] = &["16", "31"];
 /// `-m` of the key wraps: 4, 5, 6.
-const HSM_MECHANISMS: &[&str] = &["4", "5", "6"];
+const HSM_MECHANISMS: &[&str] = &["4", "5", "6", "7", "8"];
+/// `-t` of `-m 7` / `-m 8`: 2 SHA1, 3 SHA256.
+const RSA_HASHES: &[&str] = &["2", "3"];
 /// A 0-or-1 flag.
 const BITS: &[&str] = &["0", "1"];
 
@@ -121,7 +123,7 @@ const fn join<const A: usize, const B: usize, const N: usize>(
 }
 
 /// Every command, in `help` order.
-pub const COMMANDS: [CommandSpec; 18] = [
+pub const COMMANDS: [CommandSpec; 21] = [
     CommandSpec {
         name: "help",
         summary: "Displays this information",
@@ -211,6 +213,16 @@ pub const COMMANDS: [CommandSpec; 18] = [
         parse: parser::<c::ExSymKey>,
     },
     CommandSpec {
+        name: "exportPubKey",
+        summary: "Exports an RSA public key to a PEM file",
+        syntax: "exportPubKey -k <public key handle> -out <key file>",
+        note: None,
+        flags: &[v("-k"), v("-out")],
+        function: "Cfm3ExportPubKey",
+        cluster: false,
+        parse: parser::<c::ExportPubKey>,
+    },
+    CommandSpec {
         name: "findKey",
         summary: "Find Key",
         syntax: "findKey [-c <key class>] [-t <key type>] [-l <label>] [-id <key ID>]\n\
@@ -220,6 +232,28 @@ pub const COMMANDS: [CommandSpec; 18] = [
         function: "Cfm3FindKey",
         cluster: true,
         parse: parser::<c::FindKey>,
+    },
+    CommandSpec {
+        name: "genRSAKeyPair",
+        summary: "Generates an RSA Key Pair",
+        syntax: "genRSAKeyPair -m <modulus length: 2048, 3072, 4096> -e <public exponent: 65537>\n\
+                 \x20             -l <label> [-id <key ID>] [-nex] [-sess]",
+        note: Some(
+            "The public key gets the next handle, the private key the one after.\n\
+             -nex makes the private key non-extractable; public keys always are extractable.\n\
+             Generation takes a few seconds at 4096 bits.",
+        ),
+        flags: &[
+            v("-m").one_of(&["2048", "3072", "4096"]),
+            v("-e").one_of(&["65537"]),
+            v("-l"),
+            v("-id"),
+            s("-nex"),
+            s("-sess"),
+        ],
+        function: "Cfm3GenerateKeyPair",
+        cluster: true,
+        parse: parser::<c::GenRsaKeyPair>,
     },
     CommandSpec {
         name: "genSymKey",
@@ -266,6 +300,19 @@ pub const COMMANDS: [CommandSpec; 18] = [
         function: "Cfm3WrapHostKey",
         cluster: true,
         parse: parser::<c::ImSymKey>,
+    },
+    CommandSpec {
+        name: "importPubKey",
+        summary: "Imports an RSA public key from a PEM file",
+        syntax: "importPubKey -l <label> -f <key file> [-id <key ID>] [-sess]",
+        note: Some(
+            "PEM (BEGIN PUBLIC KEY or BEGIN RSA PUBLIC KEY), DER, or base64 of DER;\n\
+             RSA 2048, 3072 or 4096 bits. Its private key stays outside this HSM.",
+        ),
+        flags: &[v("-l"), v("-f"), v("-id"), s("-sess")],
+        function: "Cfm3CreatePublicKey",
+        cluster: true,
+        parse: parser::<c::ImportPubKey>,
     },
     CommandSpec {
         name: "listAttributes",
@@ -316,10 +363,11 @@ pub const COMMANDS: [CommandSpec; 18] = [
             v("-i"),
             s("-nex"),
             s("-sess"),
+            v("-t").one_of(RSA_HASHES),
         ],
         function: "Cfm3UnWrapKey",
         cluster: true,
-        parse: parser::<c::UnWrapKey>,
+        parse: c::unwrap_key_parser,
     },
     CommandSpec {
         name: "wrapKey",
@@ -334,10 +382,11 @@ pub const COMMANDS: [CommandSpec; 18] = [
             v("-m").one_of(HSM_MECHANISMS),
             s("-noheader"),
             v("-i"),
+            v("-t").one_of(RSA_HASHES),
         ],
         function: "Cfm2WrapKey",
         cluster: false,
-        parse: parser::<c::WrapKey>,
+        parse: c::wrap_key_parser,
     },
     CommandSpec {
         name: "extWrapAll",

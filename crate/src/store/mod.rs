@@ -9,6 +9,7 @@ mod attribute;
 mod handle;
 mod object;
 pub mod policy;
+mod rsa;
 mod user;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -18,6 +19,7 @@ pub use handle::{KeyHandle, ParseHandleError};
 pub(crate) use object::kcv_of;
 pub use object::{KeyAttributes, KeyObject};
 pub use policy::{Caller, PolicyError};
+pub use rsa::RsaKeyInfo;
 pub use user::{User, UserId, UserType, default_users};
 
 use crate::SecretBytes;
@@ -129,6 +131,29 @@ impl Store {
             },
         );
         handle
+    }
+
+    /// The key in this HSM that can unwrap what `handle` wraps, if any: an
+    /// AES key unwraps its own wraps; an RSA public key's wraps open only
+    /// with its private half, so the answer is that half while the HSM
+    /// holds it, and `None` for a public key imported from outside (its
+    /// private key is elsewhere) or whose private half was deleted. Keys
+    /// that cannot wrap at all (RSA private keys, generic secrets) answer
+    /// `None`. Policy (who may use that key) is the caller's business.
+    pub fn unwrapper_of(&self, handle: KeyHandle) -> Option<KeyHandle> {
+        let key = self.objects.get(&handle)?;
+        match (key.attributes.key_type, key.attributes.class) {
+            (KeyType::Aes, KeyClass::Secret) => Some(handle),
+            (KeyType::Rsa, KeyClass::Public) => {
+                let private = key.rsa()?.counterpart?;
+                let other = self.objects.get(&private)?;
+                (other.attributes.class == KeyClass::Private
+                    && other.rsa().map(|r| &r.fingerprint_sha256)
+                        == key.rsa().map(|r| &r.fingerprint_sha256))
+                .then_some(private)
+            }
+            _ => None,
+        }
     }
 
     /// Removes a key; its handle is never handed out again.

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::attribute::{Attribute, AttributeType, KeyClass, KeyType};
 use super::handle::KeyHandle;
+use super::rsa::RsaKeyInfo;
 use super::user::UserId;
 use crate::SecretBytes;
 use crate::kcv::{KcvMethod, key_check_value};
@@ -45,8 +46,12 @@ pub struct KeyAttributes {
     pub wrap_with_trusted: bool,
     /// `OBJ_ATTR_VALUE_LEN`, in bytes.
     pub value_len: u32,
-    /// `OBJ_ATTR_KCV`: first three bytes of AES-ECB(key, 0¹²⁸) for AES keys.
+    /// `OBJ_ATTR_KCV`: first three bytes of AES-ECB(key, 0¹²⁸) for AES keys;
+    /// for RSA keys the first three bytes of SHA-256 of the key's DER (see
+    /// [`KeyAttributes::new_rsa`]).
     pub kcv: [u8; 3],
+    /// RSA keys only: modulus size, exponent, fingerprint, the other half.
+    pub rsa: Option<RsaKeyInfo>,
 }
 
 /// The KCV this HSM records: CloudHSM's (AES-ECB of a zero block) for keys
@@ -88,6 +93,57 @@ impl KeyAttributes {
             // A value this HSM holds is at most a few KiB; saturate rather than fail.
             value_len: u32::try_from(value.len()).unwrap_or(u32::MAX),
             kcv: kcv_of(value),
+            rsa: None,
+        }
+    }
+
+    /// The attributes this HSM gives one half of an RSA key pair, as
+    /// CloudHSM's `genRSAKeyPair` and PKCS#11's defaults make them:
+    ///
+    /// - public: not private, not sensitive, extractable, ENCRYPT and WRAP;
+    /// - private: private, **sensitive**, extractable, DECRYPT and UNWRAP.
+    ///
+    /// `value` is the DER the store keeps (SPKI or PKCS#8). VALUE_LEN is
+    /// the modulus in bytes (PKCS#11 gives RSA keys CKA_MODULUS_BITS instead;
+    /// the byte length keeps the one size column meaningful). AWS documents
+    /// no KCV rule for RSA keys (CloudHSM CLI shows a `check-value` for
+    /// them without saying how it is made), so this HSM takes the first
+    /// three bytes of SHA-256 of `value`: the halves of a pair differ, and
+    /// the same key imported twice shows the same KCV, as a KCV should.
+    pub(crate) fn new_rsa(
+        class: KeyClass,
+        label: &str,
+        id: &str,
+        value: &[u8],
+        rsa: RsaKeyInfo,
+    ) -> Self {
+        use sha2::{Digest, Sha256};
+        let private = class == KeyClass::Private;
+        let digest = Sha256::digest(value);
+        let kcv = match digest.get(..3) {
+            Some([a, b, c]) => [*a, *b, *c],
+            _ => [0; 3],
+        };
+        KeyAttributes {
+            class,
+            key_type: KeyType::Rsa,
+            label: label.to_owned(),
+            id: id.to_owned(),
+            token: true,
+            private,
+            trusted: false,
+            sensitive: private,
+            encrypt: !private,
+            decrypt: private,
+            wrap: !private,
+            unwrap: private,
+            extractable: true,
+            local: false,
+            never_extractable: false,
+            wrap_with_trusted: false,
+            value_len: u32::try_from(rsa.modulus_len()).unwrap_or(u32::MAX),
+            kcv,
+            rsa: Some(rsa),
         }
     }
 
@@ -192,5 +248,16 @@ impl KeyObject {
     /// The key bytes, for the crypto inside this crate only.
     pub(crate) fn value(&self) -> &SecretBytes {
         &self.value
+    }
+
+    /// Whether this is a secret (symmetric) key, the only class the AES
+    /// mechanisms wrap and the BYOK packages carry.
+    pub fn is_secret(&self) -> bool {
+        self.attributes.class == KeyClass::Secret
+    }
+
+    /// The RSA facts, for an RSA key.
+    pub fn rsa(&self) -> Option<&RsaKeyInfo> {
+        self.attributes.rsa.as_ref()
     }
 }

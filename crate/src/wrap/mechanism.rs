@@ -115,7 +115,143 @@ const NAMES: [MechanismNames; 3] = [
     },
 ];
 
+/// An RSA wrapping mechanism of the virtual HSM: the two constructions
+/// every BYOK import takes (`crate::byok`), with a public key wrapping and
+/// its private key unwrapping. Not a [`Mechanism`]: no W runs over the key
+/// itself (RSA-AES runs KWP under a fresh AES key; RSA-OAEP runs none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RsaMechanism {
+    /// `CKM_RSA_AES_KEY_WRAP`: RSA-OAEP of a fresh AES-256 key ‖ KWP of
+    /// the key under it (key_mgmt_util `-m 7`, CloudHSM CLI `rsa-aes`).
+    RsaAes,
+    /// `CKM_RSA_PKCS_OAEP`: RSA-OAEP of the key itself (`-m 8`, `rsa-oaep`).
+    RsaOaep,
+}
+
+/// One row of `help mechanisms`: the names of one mechanism, AES or RSA,
+/// across CloudHSM's two command lines, PKCS#11, OpenSSL and WebCrypto.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MechanismRow {
+    /// key_mgmt_util's `-m` number.
+    pub kmu_number: u8,
+    /// key_mgmt_util's name for it.
+    pub kmu_name: &'static str,
+    /// A short title.
+    pub title: &'static str,
+    /// The standard (or vendor) that defines it.
+    pub standard: &'static str,
+    /// CloudHSM CLI's `key wrap` / `key unwrap` sub-command.
+    pub cloudhsm_cli: &'static str,
+    /// The PKCS#11 mechanism name.
+    pub pkcs11_name: &'static str,
+    /// The PKCS#11 mechanism value.
+    pub pkcs11_value: u32,
+    /// Where implementations disagree, what to watch for.
+    pub pkcs11_note: Option<&'static str>,
+    /// OpenSSL's name for it (a cipher, or the `pkeyutl` recipe).
+    pub openssl: Option<&'static str>,
+    /// WebCrypto's algorithm, if any.
+    pub webcrypto: Option<&'static str>,
+}
+
+impl From<&MechanismNames> for MechanismRow {
+    fn from(n: &MechanismNames) -> Self {
+        MechanismRow {
+            kmu_number: n.kmu_number,
+            kmu_name: n.kmu_name,
+            title: n.title,
+            standard: n.standard,
+            cloudhsm_cli: n.cloudhsm_cli,
+            pkcs11_name: n.pkcs11_name,
+            pkcs11_value: n.pkcs11_value,
+            pkcs11_note: n.pkcs11_note,
+            openssl: n.openssl,
+            webcrypto: n.webcrypto,
+        }
+    }
+}
+
+/// The RSA rows of the names table (FACTS.md, "BYOK" and "AWS CloudHSM
+/// key_mgmt_util": `-m 7 RSA_AES`, `-m 8 RSA_OAEP`; PKCS#11 3.0 values).
+const RSA_NAMES: [MechanismRow; 2] = [
+    MechanismRow {
+        kmu_number: 7,
+        kmu_name: "RSA_AES",
+        title: "RSA-AES",
+        standard: "PKCS#11 CKM_RSA_AES_KEY_WRAP: RSA-OAEP of a fresh AES-256 key, then RFC 5649 \
+                   KWP of the key under it (RSA part first); -t 2 SHA-1, 3 SHA-256 for OAEP and MGF1",
+        cloudhsm_cli: "rsa-aes",
+        pkcs11_name: "CKM_RSA_AES_KEY_WRAP",
+        pkcs11_value: 0x1054,
+        pkcs11_note: None,
+        openssl: Some("pkeyutl + id-aes256-wrap-pad"),
+        webcrypto: None,
+    },
+    MechanismRow {
+        kmu_number: 8,
+        kmu_name: "RSA_OAEP",
+        title: "RSA-OAEP",
+        standard: "RFC 8017 RSAES-OAEP of the key itself, empty label; -t 2 SHA-1, 3 SHA-256 \
+                   for OAEP and MGF1",
+        cloudhsm_cli: "rsa-oaep",
+        pkcs11_name: "CKM_RSA_PKCS_OAEP",
+        pkcs11_value: 0x0009,
+        pkcs11_note: None,
+        openssl: Some("pkeyutl"),
+        webcrypto: Some("RSA-OAEP"),
+    },
+];
+
+impl RsaMechanism {
+    /// Both, in `-m` order.
+    pub const ALL: [RsaMechanism; 2] = [RsaMechanism::RsaAes, RsaMechanism::RsaOaep];
+
+    /// Its names across tools.
+    pub fn names(self) -> &'static MechanismRow {
+        match self {
+            RsaMechanism::RsaAes => &RSA_NAMES[0],
+            RsaMechanism::RsaOaep => &RSA_NAMES[1],
+        }
+    }
+
+    /// key_mgmt_util's `-m`: 7 or 8.
+    pub fn kmu_number(self) -> u8 {
+        self.names().kmu_number
+    }
+
+    /// The mechanism with key_mgmt_util `-m` number `n` (7 or 8).
+    pub fn from_kmu_number(n: u8) -> Option<RsaMechanism> {
+        RsaMechanism::ALL.into_iter().find(|m| m.kmu_number() == n)
+    }
+
+    /// CloudHSM CLI's sub-command: `rsa-aes` or `rsa-oaep`.
+    pub fn cli_name(self) -> &'static str {
+        self.names().cloudhsm_cli
+    }
+
+    /// The mechanism CloudHSM CLI calls `name`.
+    pub fn from_cli_name(name: &str) -> Option<RsaMechanism> {
+        RsaMechanism::ALL.into_iter().find(|m| m.cli_name() == name)
+    }
+}
+
+impl fmt::Display for RsaMechanism {
+    /// `RSA-AES (CKM_RSA_AES_KEY_WRAP)` or `RSA-OAEP (CKM_RSA_PKCS_OAEP)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.names();
+        write!(f, "{} ({})", n.title, n.pkcs11_name)
+    }
+}
+
 impl Mechanism {
+    /// Every row of `help mechanisms`, AES and RSA, by key_mgmt_util number.
+    pub fn rows() -> Vec<MechanismRow> {
+        let mut rows: Vec<MechanismRow> = NAMES.iter().map(MechanismRow::from).collect();
+        rows.extend(RSA_NAMES);
+        rows.sort_by_key(|r| r.kmu_number);
+        rows
+    }
+
     /// All mechanisms, in the order KW, KWP, KW-PKCS#5.
     pub const ALL: [Mechanism; 3] = [Mechanism::Kw, Mechanism::Kwp, Mechanism::KwPkcs5];
 
@@ -253,6 +389,29 @@ mod tests {
             "gcm".parse::<Mechanism>(),
             Err(Error::UnknownName { .. })
         ));
+    }
+
+    #[test]
+    fn rsa_rows_join_the_table_in_kmu_order() {
+        let rows = Mechanism::rows();
+        let numbers: Vec<u8> = rows.iter().map(|r| r.kmu_number).collect();
+        assert_eq!(numbers, [4, 5, 6, 7, 8]);
+        assert_eq!(RsaMechanism::RsaAes.names().pkcs11_value, 0x1054);
+        assert_eq!(RsaMechanism::RsaOaep.names().pkcs11_value, 0x0009);
+        assert_eq!(RsaMechanism::from_kmu_number(7), Some(RsaMechanism::RsaAes));
+        assert_eq!(
+            RsaMechanism::from_kmu_number(8),
+            Some(RsaMechanism::RsaOaep)
+        );
+        assert_eq!(RsaMechanism::from_kmu_number(5), None);
+        assert_eq!(
+            RsaMechanism::from_cli_name("rsa-oaep"),
+            Some(RsaMechanism::RsaOaep)
+        );
+        assert_eq!(RsaMechanism::RsaOaep.names().webcrypto, Some("RSA-OAEP"));
+        assert_eq!(RsaMechanism::RsaAes.names().webcrypto, None);
+        // The AES rows are the same values as the AES table.
+        assert_eq!(rows[1], MechanismRow::from(Mechanism::Kw.names()));
     }
 
     #[test]

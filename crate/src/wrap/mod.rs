@@ -126,7 +126,7 @@ use crate::{Error, SecretBytes};
 pub use batch::{unwrap_many, wrap_many};
 pub use iv::Iv;
 pub use kek::Kek;
-pub use mechanism::{Mechanism, MechanismNames};
+pub use mechanism::{Mechanism, MechanismNames, MechanismRow, RsaMechanism};
 pub use sliced::{PAGE_SLICE_STEPS, PAGE_SLICED_ABOVE_BYTES, Progress, UnwrapJob, WrapJob};
 pub use trace::{UnwrapTrace, WrapTrace, trace_unwrap, trace_wrap};
 

@@ -108,6 +108,13 @@ pub fn App() -> Html {
         })
     };
     let on_show_steps = use_memo((), |_| Callback::from(|()| show_steps()));
+    // The import panel changed the session (an audited package of an HSM key).
+    let on_session_changed = {
+        let dispatch = dispatch.clone();
+        use_memo((), move |_| {
+            Callback::from(move |()| dispatch.dispatch(Action::SessionChanged))
+        })
+    };
     // Downloads read the file's bytes from the session at click time.
     let on_download_file = {
         let session = Rc::clone(&state.session);
@@ -250,7 +257,10 @@ pub fn App() -> Html {
                         dispatch={dispatch.clone()} />
                 </div>
                 <div class="import">
-                    <crate::components::byok::ByokPanel />
+                    <crate::components::byok::ByokPanel
+                        session={Rc::clone(&state.session)}
+                        keys={Rc::clone(&view.keys)}
+                        on_session_changed={(*on_session_changed).clone()} />
                 </div>
                 <div class="records">
                     <FilesPanel

@@ -2,9 +2,11 @@
 //! tab from the provider's public wrapping key. Choose the provider and its
 //! algorithm, paste or upload the public key (its size and fingerprint are
 //! shown to compare with the provider's console), choose the material (a
-//! fresh key made here, or pasted bytes), and get the provider's file
+//! fresh key made here, pasted bytes, or a key in the virtual HSM that you
+//! own and may export: the core says why not otherwise), and get the provider's file
 //! (download, or copy as base64), the command that finishes the import,
-//! the same with OpenSSL 3, and both layers of the wrap.
+//! the same with OpenSSL 3, both layers of the wrap, and the package's
+//! byte map (RSA part ‖ KWP part).
 //!
 //! Self-contained: its own reducer ([`crate::byok_state`]); the core does
 //! every check and every byte of crypto. Nothing is sent anywhere.
@@ -12,7 +14,14 @@
 use keywrap_core::byok::{
     HashRule, KwpLayer, MaterialKind, OaepHash, OaepMasking, PackageSteps, Provider, Scheme,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use keywrap_core::Session;
+use keywrap_core::bytemap;
 use keywrap_core::encoding::encode_hex_upper;
+use keywrap_core::hsm::KeyView;
+use keywrap_core::store::KeyHandle;
 use keywrap_core::wrap::trace::{Rounds, WrapTrace};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -54,9 +63,40 @@ where
     Callback::from(move |e: E| dispatch.dispatch(make(value_of(e.as_ref()))))
 }
 
+/// What the panel reads of the app: the session (a key in the virtual HSM
+/// as material) and the keys you can see.
+#[derive(Properties)]
+pub struct ByokProps {
+    /// The virtual HSM.
+    pub session: Rc<RefCell<Session>>,
+    /// The keys the logged-in user can see (the material choices).
+    pub keys: Rc<Vec<KeyView>>,
+    /// Called after a package of an HSM key (the audit log changed).
+    pub on_session_changed: Callback<()>,
+}
+
+impl PartialEq for ByokProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.keys, &other.keys)
+            && self.on_session_changed == other.on_session_changed
+    }
+}
+
+/// How a key in the HSM is offered as material.
+fn hsm_key_option(k: &KeyView) -> String {
+    format!(
+        "HSM key {} · {} · {} {} bytes",
+        k.handle,
+        k.label(),
+        k.attributes.key_type.name(),
+        k.attributes.value_len
+    )
+}
+
 /// The panel.
 #[component]
-pub fn ByokPanel() -> Html {
+pub fn ByokPanel(props: &ByokProps) -> Html {
     let state = use_reducer(ByokState::default);
     let dispatch = state.dispatcher();
     // The FileReader must live until it calls back.
@@ -90,9 +130,13 @@ pub fn ByokPanel() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let value = value_of(&e);
-            let source = match value.parse::<usize>() {
-                Ok(len) => MaterialSource::Generate(len),
-                Err(_) => MaterialSource::Paste,
+            let source = match (value.parse::<usize>(), value.strip_prefix("hsm-")) {
+                (Ok(len), _) => MaterialSource::Generate(len),
+                (_, Some(h)) => match h.parse::<KeyHandle>() {
+                    Ok(handle) => MaterialSource::HsmKey(handle),
+                    Err(_) => MaterialSource::Paste,
+                },
+                _ => MaterialSource::Paste,
             };
             dispatch.dispatch(ByokAction::Source(source));
         })
@@ -119,9 +163,15 @@ pub fn ByokPanel() -> Html {
     };
     let on_prepare = {
         let dispatch = dispatch.clone();
+        let session = Rc::clone(&props.session);
+        let changed = props.on_session_changed.clone();
+        let from_hsm = matches!(state.source, MaterialSource::HsmKey(_));
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            dispatch.dispatch(ByokAction::Prepare);
+            dispatch.dispatch(ByokAction::Prepare(Rc::clone(&session)));
+            if from_hsm {
+                changed.emit(());
+            }
         })
     };
 
@@ -179,7 +229,17 @@ pub fn ByokPanel() -> Html {
                         </option>
                     }) }
                     <option value="paste" selected={state.source == MaterialSource::Paste}>{ "Pasted bytes (hex or base64)" }</option>
+                    { for props.keys.iter().map(|k| html! {
+                        <option value={format!("hsm-{}", k.handle)}
+                            selected={state.source == MaterialSource::HsmKey(k.handle)}>
+                            { hsm_key_option(k) }
+                        </option>
+                    }) }
                 </select>
+                if let MaterialSource::HsmKey(h) = state.source {
+                    <p class="hint" data-testid="byok-hsm-rule">{ format!(
+                        "Key {h} is wrapped inside the core, under the HSM's own rule: a secret key you own,                          extractable, not wrap-with-trusted. Its bytes are never shown here; a sensitive key's                          KWP steps are withheld.") }</p>
+                }
                 if state.source == MaterialSource::Paste {
                     <label for="byok-material">{ "Key material (hex or base64)" }</label>
                     <textarea id="byok-material" rows="3" spellcheck="false" autocomplete="off"
@@ -288,6 +348,7 @@ fn result_view(p: &Prepared, dispatch: &Dispatch) -> Html {
                 <button type="button" onclick={on_download}>{ format!("Download {}", package.file_name) }</button>
                 <button type="button" onclick={on_copy}>{ "Copy as base64" }</button>
             </div>
+            { package_map(package) }
             <h3>{ "Finish the import" }</h3>
             <pre data-testid="byok-finish">{ package.finishing_command.clone() }</pre>
             <details>
@@ -296,6 +357,33 @@ fn result_view(p: &Prepared, dispatch: &Dispatch) -> Html {
             </details>
             { steps_view(&p.steps) }
         </div>
+    }
+}
+
+/// The package's byte map: the RSA part, then the KWP part's ranges.
+fn package_map(package: &keywrap_core::byok::ImportPackage) -> Html {
+    let k = package.wrapping_bits / 8;
+    match bytemap::of_rsa_package(k, package.wrapped.len()) {
+        Ok(ranges) => crate::components::byte_map::byte_map(
+            "byok-package",
+            &format!(
+                "The package, byte by byte ({} bytes: {k}-byte RSA part{}){}",
+                package.wrapped.len(),
+                if package.wrapped.len() > k {
+                    " ‖ KWP part"
+                } else {
+                    ""
+                },
+                if package.file_contents != package.wrapped {
+                    "; the file carries it in base64url"
+                } else {
+                    ""
+                }
+            ),
+            &package.wrapped,
+            &ranges,
+        ),
+        Err(e) => html! { <p class="hint">{ format!("No byte map: {e}.") }</p> },
     }
 }
 
@@ -358,6 +446,13 @@ fn kwp_view(kwp: &KwpLayer, rsa_len: usize) -> Html {
             <>
                 <h3>{ format!("Layer 2: RFC 5649 KWP under a fresh {aes} key") }</h3>
                 <p>{ format!("{len} bytes of material: above the 512-byte trace limit, so the steps are not shown. \
+                    The file is the {rsa_len}-byte RSA part followed by the KWP part.") }</p>
+            </>
+        },
+        KwpLayer::Withheld { aes, reason } => html! {
+            <>
+                <h3>{ format!("Layer 2: RFC 5649 KWP under a fresh {aes} key") }</h3>
+                <p data-testid="byok-kwp-withheld">{ format!("The steps are withheld: {reason}. \
                     The file is the {rsa_len}-byte RSA part followed by the KWP part.") }</p>
             </>
         },

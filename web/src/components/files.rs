@@ -52,6 +52,7 @@ fn origin_text(origin: FileOrigin) -> String {
             "aesWrapUnwrap: unwrapped data in the clear (plaintext!)".to_owned()
         }
         FileOrigin::Attributes => "getAttribute: attribute text".to_owned(),
+        FileOrigin::PublicKey { key } => format!("exportPubKey: public key {key} as PEM"),
         FileOrigin::Workbench { key, wrapping } => format!(
             "workbench: {} wrapped under {}",
             key.map_or_else(|| "pasted bytes".to_owned(), |k| format!("key {k}")),

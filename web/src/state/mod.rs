@@ -199,6 +199,9 @@ pub enum Action {
     /// X-ray of the HSM on or off (the step viewer's switch; the core's
     /// step rule honours it from the next wrap or unwrap on).
     SetXray(bool),
+    /// A panel with its own state changed the session (the import panel's
+    /// audited package of an HSM key): read it again.
+    SessionChanged,
     /// A file was uploaded into the page's files.
     UploadFile {
         /// The file's name.
@@ -375,6 +378,7 @@ impl AppState {
             Action::UnwrapFileRead { name, bytes } => self.unwrap_file_read(&name, &bytes.0),
             Action::Trace(step) => Rc::make_mut(&mut self.trace).step(step),
             Action::TracePlay(play) => Rc::make_mut(&mut self.trace).play(play),
+            Action::SessionChanged => self.revision += 1,
             Action::SetXray(on) => {
                 if let Ok(mut session) = self.session.try_borrow_mut() {
                     session.set_xray(on);

@@ -8,12 +8,16 @@
 mod bulk;
 mod keys;
 mod plaintext;
+mod rsa;
 mod session;
 mod wrap;
 
 pub(crate) use bulk::ExtWrapAll;
 pub(crate) use keys::{DeleteKey, FindKey, GenSymKey, GetAttribute, SetAttribute, ShareKey};
 pub(crate) use plaintext::{AesWrapUnwrap, ExSymKey, ImSymKey};
+pub(crate) use rsa::{
+    ExportPubKey, GenRsaKeyPair, ImportPubKey, unwrap_key_parser, wrap_key_parser,
+};
 pub(crate) use session::{Exit, Help, HelpTopic, ListAttributes, LoginHsm, LoginStatus, LogoutHsm};
 pub(crate) use wrap::{UnWrapKey, WrapKey};
 
