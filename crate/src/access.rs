@@ -393,17 +393,24 @@ pub struct WrappedCopyFact {
     pub in_page: bool,
 }
 
-/// A copy of the key's bytes, as facts.
+/// A copy of the key's bytes in the clear (in this tab), as facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlaintextCopyFact {
     /// Where it is, in words.
     pub place: String,
-    /// Another key in this HSM with the same bytes (an unwrap made it),
-    /// rather than bytes in the page.
-    pub in_hsm: Option<KeyHandle>,
-    /// For an HSM twin: whether you may reveal it.
-    pub revealable: bool,
     /// When the copy broke the key's attributes: how.
+    pub via: Option<SeparationPath>,
+}
+
+/// Another object in the HSM with the same bytes (an unwrap or import made
+/// it), as facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwinFact {
+    /// Its handle.
+    pub handle: KeyHandle,
+    /// Whether the page would reveal it to you.
+    pub revealable: bool,
+    /// When it dropped the key's protection: how.
     pub via: Option<SeparationPath>,
 }
 
@@ -434,8 +441,10 @@ pub struct KeyFacts {
     pub sensitive: bool,
     /// Every wrapped copy ([`crate::hsm::copies`]).
     pub wrapped_copies: Vec<WrappedCopyFact>,
-    /// Every copy of its bytes: in the page, or another HSM key.
+    /// Every copy of its bytes in the clear, in this tab.
     pub plaintext_copies: Vec<PlaintextCopyFact>,
+    /// Other objects in the HSM with the same bytes.
+    pub twins: Vec<TwinFact>,
     /// The other crypto users of the HSM.
     pub other_users: Vec<OtherUserFact>,
     /// The keys whose wrapped copies this key made (it is their KEK).
@@ -453,6 +462,7 @@ impl KeyFacts {
             sensitive,
             wrapped_copies: Vec::new(),
             plaintext_copies: Vec::new(),
+            twins: Vec::new(),
             other_users: Vec::new(),
             wraps: Vec::new(),
         }
@@ -469,9 +479,9 @@ impl KeyFacts {
         Self::places(self.wrapped_copies.iter())
     }
 
-    /// The plaintext copies outside the HSM (in this tab).
+    /// The plaintext copies (all in this tab).
     fn page_plaintext(&self) -> impl Iterator<Item = &PlaintextCopyFact> {
-        self.plaintext_copies.iter().filter(|c| c.in_hsm.is_none())
+        self.plaintext_copies.iter()
     }
 
     fn page_plaintext_places(&self) -> String {
@@ -483,7 +493,10 @@ impl KeyFacts {
 
     /// The first path by which a copy broke the key's attributes.
     fn leak(&self) -> Option<SeparationPath> {
-        self.plaintext_copies.iter().find_map(|c| c.via)
+        self.plaintext_copies
+            .iter()
+            .find_map(|c| c.via)
+            .or_else(|| self.twins.iter().find_map(|t| t.via))
     }
 
     fn protection(&self) -> &'static str {
@@ -555,18 +568,22 @@ fn you(capability: Capability, key: &KeyFacts) -> Verdict {
                     Source::Pkcs11,
                 );
             }
-            if let Some(twin) = key.plaintext_copies.iter().find(|c| c.via.is_some()) {
-                let path = twin.via.unwrap_or(SeparationPath::LooserTemplate);
-                let answer = if twin.revealable { Yes } else { Possible };
+            // A looser twin is one step from plaintext, as exSymKey is for
+            // a sensitive key you own: Possible until the bytes are out.
+            if let Some((twin, path)) = key.twins.iter().find_map(|t| t.via.map(|p| (t, p))) {
+                let how = if twin.revealable {
+                    "the page would reveal it to you"
+                } else {
+                    "its attributes are looser than this key's"
+                };
                 return Verdict::new(
-                    answer,
+                    Possible,
                     format!(
-                        "{} — via {}: key {h} is {}, yet {} holds the same bytes without that \
-                         protection.",
-                        answer.label(),
+                        "Possible — via {}: key {h} is {}, yet key {} holds the same bytes \
+                         without that protection, and {how}.",
                         path.title(),
                         key.protection(),
-                        twin.place
+                        twin.handle
                     ),
                     Source::KeySeparation,
                 );
@@ -780,14 +797,14 @@ fn other_user(capability: Capability, key: &KeyFacts) -> Verdict {
     };
     match capability {
         Capability::Plaintext => {
-            if let Some(owner) = owners.first() {
-                if key.extractable {
-                    return Verdict::new(
-                        Possible,
-                        format!("{owner} owns key {h}: exSymKey would give them its bytes."),
-                        Source::KmuDocs,
-                    );
-                }
+            if let Some(owner) = owners.first()
+                && key.extractable
+            {
+                return Verdict::new(
+                    Possible,
+                    format!("{owner} owns key {h}: exSymKey would give them its bytes."),
+                    Source::KmuDocs,
+                );
             }
             if !openers.is_empty() {
                 return Verdict::new(

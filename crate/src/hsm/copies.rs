@@ -260,14 +260,15 @@ fn plaintext_promise(a: &KeyAttributes) -> Option<String> {
 }
 
 /// The copies plaintext `bytes` make at `place` of the keys they are: a
-/// host unwrap (`aesWrapUnwrap -m 0`, the workbench's "into this page") or
-/// an export (`exSymKey`). A key that is sensitive or not extractable gets
-/// the wrap-then-decrypt path.
+/// host unwrap (`aesWrapUnwrap -m 0`, the workbench's "into this page"), an
+/// export (`exSymKey`), or an unwrap with a pasted KEK (`unwrapped_by`
+/// `None`: a KEK that left the HSM). A key that is sensitive or not
+/// extractable gets the wrap-then-decrypt path.
 pub(crate) fn plaintext_copies(
     state: &HsmState,
     bytes: &[u8],
     place: &CopyPlace,
-    unwrapped_by: KeyHandle,
+    unwrapped_by: Option<KeyHandle>,
 ) -> Vec<KeyCopy> {
     keys_with_value(state, bytes)
         .into_iter()
@@ -276,7 +277,7 @@ pub(crate) fn plaintext_copies(
             place: place.clone(),
             form: CopyForm::Plaintext,
             via: plaintext_promise(k.attributes()).map(|_| SeparationPath::WrapThenDecrypt),
-            unwrapped_by: Some(unwrapped_by),
+            unwrapped_by,
         })
         .collect()
 }

@@ -334,27 +334,23 @@ impl Session {
                         in_page: !matches!(copy.place, copies::CopyPlace::HsmKey(_)),
                     });
                 }
-                copies::CopyForm::Plaintext => {
-                    let in_hsm = match copy.place {
-                        copies::CopyPlace::HsmKey(twin) => Some(twin),
-                        _ => None,
-                    };
-                    // An HSM twin that was deleted is no copy any more.
-                    let twin = in_hsm.map(|t| self.state.store.get(t));
-                    if matches!(twin, Some(None)) {
-                        continue;
+                copies::CopyForm::Plaintext => match copy.place {
+                    copies::CopyPlace::HsmKey(twin) => {
+                        // A twin that was deleted is no copy any more.
+                        let Some(t) = self.state.store.get(twin) else {
+                            continue;
+                        };
+                        facts.twins.push(access::TwinFact {
+                            handle: twin,
+                            revealable: caller.is_some_and(|c| policy::check_reveal(t, c).is_ok()),
+                            via: copy.via,
+                        });
                     }
-                    let revealable = match (twin.flatten(), caller) {
-                        (Some(t), Some(c)) => policy::check_reveal(t, c).is_ok(),
-                        _ => false,
-                    };
-                    facts.plaintext_copies.push(access::PlaintextCopyFact {
+                    _ => facts.plaintext_copies.push(access::PlaintextCopyFact {
                         place: copy.place.to_string(),
-                        in_hsm,
-                        revealable,
                         via: copy.via,
-                    });
-                }
+                    }),
+                },
             }
         }
         let mut wraps: Vec<KeyHandle> = self

@@ -675,7 +675,7 @@ pub fn export(state: &HsmState, key: KeyHandle, wrapping: KeyHandle, out: &str) 
         state,
         plain.expose_secret(),
         &copies::CopyPlace::File(out.to_owned()),
-        wrapping,
+        Some(wrapping),
     );
     let mut planned = Planned::new(())
         .with(Mutation::WriteFile(
@@ -758,7 +758,8 @@ pub fn host_wrap(state: &HsmState, spec: &HostWrapSpec<'_>) -> Plan<SecretBytes>
             .into_iter()
             .chain([copies::CopyPlace::Transcript]);
         for place in places {
-            let found = copies::plaintext_copies(state, result.expose_secret(), &place, spec.key);
+            let found =
+                copies::plaintext_copies(state, result.expose_secret(), &place, Some(spec.key));
             planned.mutations.extend(copies::mutations(found));
         }
     }

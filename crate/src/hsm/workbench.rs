@@ -315,6 +315,21 @@ impl Session {
                 }
                 (WorkbenchKey::Pasted(k), UnwrapInto::Bytes) => {
                     standalone_unwrap(k, request.mechanism, request.iv.as_ref(), request.wrapped)
+                        .map(|mut p| {
+                            // A pasted KEK can open a blob of an HSM key: the
+                            // bytes are that key's plaintext (compared inside
+                            // the HSM, by KCV and then value).
+                            if let Unwrapped::Bytes(bytes) = &p.result {
+                                let found = copies::plaintext_copies(
+                                    &s.state,
+                                    bytes.expose_secret(),
+                                    &CopyPlace::Transcript,
+                                    None,
+                                );
+                                p.mutations.extend(copies::mutations(found));
+                            }
+                            p
+                        })
                 }
             };
             if let Ok(p) = plan.as_mut() {
