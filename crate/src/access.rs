@@ -78,6 +78,12 @@ pub enum Actor {
     You,
     /// The server that hosted this page.
     PageHost,
+    /// Other code on this page's origin: another page of the same site, or
+    /// a script injected into one.
+    OriginCode,
+    /// Another crypto user of this HSM (a colleague: `bob`, or `alice` when
+    /// you log in as someone else).
+    OtherUser,
     /// Another customer of the same HSM service.
     OtherTenant,
     /// The cloud provider that operates the HSM service.
@@ -90,9 +96,11 @@ pub enum Actor {
 
 impl Actor {
     /// Every actor, in the matrix's row order.
-    pub const ALL: [Actor; 6] = [
+    pub const ALL: [Actor; 8] = [
         Self::You,
         Self::PageHost,
+        Self::OriginCode,
+        Self::OtherUser,
         Self::OtherTenant,
         Self::Provider,
         Self::BlobHolder,
@@ -104,6 +112,8 @@ impl Actor {
         match self {
             Self::You => "You (this tab)",
             Self::PageHost => "The page's host",
+            Self::OriginCode => "Other code on this page's origin",
+            Self::OtherUser => "Another user of this HSM",
             Self::OtherTenant => "Another tenant",
             Self::Provider => "The provider",
             Self::BlobHolder => "Someone holding the blob",
@@ -179,10 +189,16 @@ pub enum Source {
     KeyWrapStandard,
     /// This page: its Content-Security-Policy and where its code comes from.
     ThisPage,
+    /// The browser's same-origin policy and this page's guard against it.
+    SameOrigin,
     /// The seed's shared-service telling and today's AWS KMS validation.
     SharedServiceFips,
     /// AWS CloudHSM's single-tenant design and its FIPS validations.
     CloudHsmFips,
+    /// AWS CloudHSM's users: the appliance user's masked objects.
+    CloudHsmUsers,
+    /// The PKCS#11 key-separation attacks and their defences.
+    KeySeparation,
 }
 
 impl Source {
@@ -208,6 +224,13 @@ impl Source {
                  connections, beacons, workers, forms) but not a navigation of the tab, and WebRTC \
                  is removed at boot; the host serves the page's code on every load."
             }
+            Self::SameOrigin => {
+                "HTML's same-origin policy: a document can script any other document of its \
+                 origin that it frames or opens. This page refuses to start when framed \
+                 (window.top) or held by an opener (window.opener); a same-origin page can \
+                 still rewrite its globals before that check runs, which only the \
+                 frame-ancestors 'none' header and an origin of its own prevent (README, Deploy)."
+            }
             Self::SharedServiceFips => {
                 "The common account of shared HSM services (FIPS 140-2 Level 2, the provider \
                  \"has the opportunity\" to reach keys); AWS KMS HSMs: multi-tenant fleet, FIPS 140-3 \
@@ -216,6 +239,19 @@ impl Source {
             Self::CloudHsmFips => {
                 "AWS CloudHSM: single-tenant; hsm1.medium FIPS 140-2 Level 3 (CMVP #4218, \
                  historical since January 2026); hsm2m.medium FIPS 140-3 Level 3 (CMVP #4703)."
+            }
+            Self::CloudHsmUsers => {
+                "AWS CloudHSM User Guide, \"HSM users\" and \"Cluster synchronization\": every HSM \
+                 has an appliance user (AU) that AWS uses to clone and synchronize keys between the \
+                 cluster's HSMs; it can extract and insert masked objects (keys encrypted under a \
+                 masking key that never leaves the cluster's HSMs) but cannot use or read keys."
+            }
+            Self::KeySeparation => {
+                "Clulow, \"On the Security of PKCS #11\", CHES 2003 (wrap-then-decrypt); \
+                 Bortolozzo, Centenaro, Focardi, Steel, \"Attacking and Fixing PKCS#11 Security \
+                 Tokens\", ACM CCS 2010. Defences: separate wrap and decrypt roles, \
+                 CKA_WRAP_WITH_TRUSTED with TRUSTED set only by the security officer, unwrap \
+                 templates that cannot loosen attributes."
             }
         }
     }
@@ -242,6 +278,90 @@ impl Verdict {
     }
 }
 
+/// How a key-separation attack got a protected key out (FACTS.md,
+/// "PKCS#11 key-separation attacks").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeparationPath {
+    /// The key was wrapped, then the blob unwrapped to plaintext by a key
+    /// that may decrypt (`aesWrapUnwrap -m 0`, the workbench's "into this
+    /// page", `exSymKey`).
+    WrapThenDecrypt,
+    /// The blob was unwrapped into a new key without SENSITIVE, or
+    /// extractable where the original is not.
+    LooserTemplate,
+    /// The key has WRAP_WITH_TRUSTED; a bare (`-noheader`) blob of it was
+    /// unwrapped into a key without it.
+    TrustedWrapStripped,
+}
+
+impl SeparationPath {
+    /// Every path.
+    pub const ALL: [SeparationPath; 3] = [
+        Self::WrapThenDecrypt,
+        Self::LooserTemplate,
+        Self::TrustedWrapStripped,
+    ];
+
+    /// Its name, as the cells say "Yes — via …".
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::WrapThenDecrypt => "wrap-then-decrypt (Clulow 2003)",
+            Self::LooserTemplate => "re-import under a looser template",
+            Self::TrustedWrapStripped => "trusted wrap stripped by -noheader",
+        }
+    }
+
+    /// What a real HSM does on this path.
+    pub const fn real_hsm(self) -> &'static str {
+        match self {
+            Self::WrapThenDecrypt => {
+                "A real PKCS#11 HSM does the same: SENSITIVE only forbids reading the value \
+                 directly, so a key that may both wrap and decrypt (unwrap to the host) lets \
+                 its user wrap a sensitive key and decrypt the blob. CloudHSM's exSymKey is \
+                 this path by design: it wraps the key, then unwraps it on the host."
+            }
+            Self::LooserTemplate => {
+                "A real PKCS#11 HSM lets whoever unwraps choose the new object's attributes: a \
+                 bare blob unwrapped with a template of their choosing (unWrapKey -noheader, \
+                 --attributes sensitive=false) becomes a key without the original's SENSITIVE, \
+                 and a copy wrapped before EXTRACTABLE was cleared still unwraps extractable. \
+                 CloudHSM keeps a header's attributes (they can only tighten), not a bare blob's."
+            }
+            Self::TrustedWrapStripped => {
+                "A real PKCS#11 HSM keeps WRAP_WITH_TRUSTED in the key object and in a \
+                 key_mgmt_util header, not in a bare blob: wrapped under a trusted KEK with \
+                 -noheader and unwrapped again, the copy has lost it and wraps under any key."
+            }
+        }
+    }
+
+    /// The policy that stops it.
+    pub const fn defence(self) -> &'static str {
+        match self {
+            Self::WrapThenDecrypt => {
+                "Give the key WRAP_WITH_TRUSTED (setAttribute -a 528 -v 1; it can never be \
+                 cleared) and have the crypto officer mark TRUSTED only KEKs that wrap but do \
+                 not decrypt (UNWRAP off): wrapKey under any other key is refused, and no key \
+                 here turns its blob back into plaintext. A real officer also makes such a KEK \
+                 unmodifiable (CKA_MODIFIABLE false), which this virtual HSM does not model. A \
+                 key that never needs to leave: genSymKey -nex."
+            }
+            Self::LooserTemplate => {
+                "Clear EXTRACTABLE before any copy exists (a copy made earlier stays \
+                 extractable), or give the key WRAP_WITH_TRUSTED so it is wrapped only under \
+                 trusted KEKs that do not unwrap here; where the HSM has them, unwrap templates \
+                 (CKA_UNWRAP_TEMPLATE) that the officer fixes. Keep the header: CloudHSM's \
+                 unWrapKey lets it only tighten."
+            }
+            Self::TrustedWrapStripped => {
+                "Trusted KEKs that wrap but do not unwrap in this HSM (UNWRAP off), so a \
+                 trusted blob is opened only at its destination; keep the header, which \
+                 carries WRAP_WITH_TRUSTED and can only tighten on unWrapKey."
+            }
+        }
+    }
+}
+
 /// How the person in this tab relates to a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Relation {
@@ -253,6 +373,58 @@ pub enum Relation {
     None,
 }
 
+/// A wrapped copy of the key, as facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrappedCopyFact {
+    /// Where it is, in words ("the file mykey.key").
+    pub place: String,
+    /// The key that wrapped it.
+    pub wrapping: KeyHandle,
+    /// Whether a header (label, id, flags, KCV in the clear) comes first.
+    pub header: bool,
+    /// The key in this HSM that opens it, if any
+    /// ([`crate::hsm::copies::opener_of`]).
+    pub opener: Option<KeyHandle>,
+    /// Whether the logged-in user may use the opener to unwrap.
+    pub you_open: bool,
+    /// The other crypto users who may use the opener to unwrap, by name.
+    pub others_open: Vec<String>,
+    /// Whether the copy is in this tab (files, outputs, the transcript).
+    pub in_page: bool,
+}
+
+/// A copy of the key's bytes in the clear (in this tab), as facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaintextCopyFact {
+    /// Where it is, in words.
+    pub place: String,
+    /// When the copy broke the key's attributes: how.
+    pub via: Option<SeparationPath>,
+}
+
+/// Another object in the HSM with the same bytes (an unwrap or import made
+/// it), as facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwinFact {
+    /// Its handle.
+    pub handle: KeyHandle,
+    /// Whether the page would reveal it to you.
+    pub revealable: bool,
+    /// When it dropped the key's protection: how.
+    pub via: Option<SeparationPath>,
+}
+
+/// Another crypto user of the HSM and the key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherUserFact {
+    /// Their name.
+    pub name: String,
+    /// They own the key.
+    pub owns: bool,
+    /// It is shared with them.
+    pub shared: bool,
+}
+
 /// What [`decide`] needs to know about one key — plain facts, no bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyFacts {
@@ -260,24 +432,80 @@ pub struct KeyFacts {
     pub handle: KeyHandle,
     /// How the logged-in user relates to it.
     pub relation: Relation,
+    /// Whether the logged-in user may see the key's metadata (its owner,
+    /// users it is shared with, the crypto officer).
+    pub you_see_metadata: bool,
     /// `OBJ_ATTR_EXTRACTABLE`.
     pub extractable: bool,
     /// `OBJ_ATTR_SENSITIVE`.
     pub sensitive: bool,
-    /// The in-page files holding a wrapped copy of this key, with the handle
-    /// of the key that wrapped each.
-    pub wrapped_copies: Vec<(String, KeyHandle)>,
-    /// The in-page files holding this key in the clear (`exSymKey` output).
-    pub plaintext_copies: Vec<String>,
+    /// Every wrapped copy ([`crate::hsm::copies`]).
+    pub wrapped_copies: Vec<WrappedCopyFact>,
+    /// Every copy of its bytes in the clear, in this tab.
+    pub plaintext_copies: Vec<PlaintextCopyFact>,
+    /// Other objects in the HSM with the same bytes.
+    pub twins: Vec<TwinFact>,
+    /// The other crypto users of the HSM.
+    pub other_users: Vec<OtherUserFact>,
+    /// The keys whose wrapped copies this key made (it is their KEK).
+    pub wraps: Vec<KeyHandle>,
 }
 
 impl KeyFacts {
-    fn blob_files(&self) -> String {
-        self.wrapped_copies
-            .iter()
-            .map(|(f, w)| format!("{f} (under key {w})"))
+    /// Facts of a key with no copies, no other users, nothing wrapped.
+    pub fn new(handle: KeyHandle, relation: Relation, extractable: bool, sensitive: bool) -> Self {
+        Self {
+            handle,
+            relation,
+            you_see_metadata: relation != Relation::None,
+            extractable,
+            sensitive,
+            wrapped_copies: Vec::new(),
+            plaintext_copies: Vec::new(),
+            twins: Vec::new(),
+            other_users: Vec::new(),
+            wraps: Vec::new(),
+        }
+    }
+
+    fn places<'a>(copies: impl Iterator<Item = &'a WrappedCopyFact>) -> String {
+        copies
+            .map(|c| format!("{} (under key {})", c.place, c.wrapping))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    fn blob_files(&self) -> String {
+        Self::places(self.wrapped_copies.iter())
+    }
+
+    /// The plaintext copies (all in this tab).
+    fn page_plaintext(&self) -> impl Iterator<Item = &PlaintextCopyFact> {
+        self.plaintext_copies.iter()
+    }
+
+    fn page_plaintext_places(&self) -> String {
+        self.page_plaintext()
+            .map(|c| c.place.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The first path by which a copy broke the key's attributes.
+    fn leak(&self) -> Option<SeparationPath> {
+        self.plaintext_copies
+            .iter()
+            .find_map(|c| c.via)
+            .or_else(|| self.twins.iter().find_map(|t| t.via))
+    }
+
+    fn protection(&self) -> &'static str {
+        match (self.sensitive, self.extractable) {
+            (true, false) => "sensitive and not extractable",
+            (true, true) => "sensitive",
+            (false, false) => "not extractable",
+            (false, true) => "neither sensitive nor protected from extraction",
+        }
     }
 }
 
@@ -285,86 +513,182 @@ impl KeyFacts {
 ///
 /// Pure: the same inputs always give the same verdict.
 pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: TenancyMode) -> Verdict {
+    match actor {
+        Actor::You => you(capability, key),
+        Actor::PageHost => page_host(capability),
+        Actor::OriginCode => origin_code(capability, key),
+        Actor::OtherUser => other_user(capability, key),
+        Actor::OtherTenant => other_tenant(mode),
+        Actor::Provider => provider(capability, key, mode),
+        Actor::BlobHolder => blob_holder(capability, key),
+        Actor::KekHolder => kek_holder(capability, key),
+    }
+}
+
+fn you(capability: Capability, key: &KeyFacts) -> Verdict {
     use Answer::{No, Possible, Yes};
-    use Capability::{Plaintext, Use, WrappedBlob};
     let h = key.handle;
-    match (actor, capability) {
-        // ---- You, in this tab, as the logged-in crypto user -------------------------
-        (Actor::You, Plaintext) => match key.relation {
-            Relation::Owner if !key.plaintext_copies.is_empty() => Verdict::new(
-                Yes,
-                format!(
-                    "You exported key {h} in the clear: the file {} holds its bytes.",
-                    key.plaintext_copies.join(", ")
-                ),
-                Source::KmuDocs,
-            ),
-            Relation::Owner if policy::may_reveal(true, key.extractable, key.sensitive) => {
-                Verdict::new(
+    let openable: Vec<&WrappedCopyFact> = key
+        .wrapped_copies
+        .iter()
+        .filter(|c| c.you_open && c.in_page)
+        .collect();
+    let openable_text = || KeyFacts::places(openable.iter().copied());
+    match capability {
+        Capability::Plaintext => {
+            if key.page_plaintext().next().is_some() {
+                let places = key.page_plaintext_places();
+                return match key.page_plaintext().find_map(|c| c.via) {
+                    Some(path) => Verdict::new(
+                        Yes,
+                        format!(
+                            "Yes — via {}: key {h} is {}, yet {places} hold its bytes in the \
+                             clear. {}",
+                            path.title(),
+                            key.protection(),
+                            path.real_hsm()
+                        ),
+                        Source::KeySeparation,
+                    ),
+                    None => Verdict::new(
+                        Yes,
+                        format!("{places} hold the bytes of key {h} in the clear."),
+                        Source::KmuDocs,
+                    ),
+                };
+            }
+            if key.relation == Relation::Owner
+                && policy::may_reveal(true, key.extractable, key.sensitive)
+            {
+                return Verdict::new(
                     Yes,
                     format!(
                         "You own key {h}; it is extractable and not sensitive, so the page may reveal it to you."
                     ),
                     Source::Pkcs11,
-                )
+                );
             }
-            Relation::Owner if key.extractable => Verdict::new(
-                Possible,
-                format!(
-                    "Key {h} is sensitive, so its value is never shown; but you own it and it is \
-                     extractable, so exSymKey would write it to a file in the clear."
+            // A looser twin is one step from plaintext, as exSymKey is for
+            // a sensitive key you own: Possible until the bytes are out.
+            if let Some((twin, path)) = key.twins.iter().find_map(|t| t.via.map(|p| (t, p))) {
+                let how = if twin.revealable {
+                    "the page would reveal it to you"
+                } else {
+                    "its attributes are looser than this key's"
+                };
+                return Verdict::new(
+                    Possible,
+                    format!(
+                        "Possible — via {}: key {h} is {}, yet key {} holds the same bytes \
+                         without that protection, and {how}.",
+                        path.title(),
+                        key.protection(),
+                        twin.handle
+                    ),
+                    Source::KeySeparation,
+                );
+            }
+            match key.relation {
+                Relation::Owner if key.extractable => Verdict::new(
+                    Possible,
+                    format!(
+                        "Key {h} is sensitive, so its value is never shown; but you own it and it is \
+                         extractable, so exSymKey would write it to a file in the clear."
+                    ),
+                    Source::KmuDocs,
                 ),
-                Source::KmuDocs,
-            ),
-            Relation::Owner => Verdict::new(
-                No,
-                format!(
-                    "Key {h} is not extractable: no command will let its bytes out, and it can never become extractable again."
+                _ if !openable.is_empty() => Verdict::new(
+                    Possible,
+                    format!(
+                        "Key {h} is {} and {}, but a wrapped copy exists in {} and you may use \
+                         its key to unwrap: aesWrapUnwrap -m 0 of a bare blob gives its bytes \
+                         (wrap-then-decrypt), unWrapKey an extractable copy. No attribute \
+                         follows a copy.",
+                        key.protection(),
+                        match key.relation {
+                            Relation::Owner => "yours",
+                            Relation::SharedWithYou => "only shared with you",
+                            Relation::None => "not shared with you",
+                        },
+                        openable_text()
+                    ),
+                    Source::KeySeparation,
                 ),
-                Source::Pkcs11,
-            ),
-            Relation::SharedWithYou => Verdict::new(
-                No,
-                format!(
-                    "Key {h} is shared with you: you may use it, but only its owner may export it."
+                Relation::Owner => Verdict::new(
+                    No,
+                    format!(
+                        "Key {h} is not extractable and no copy of it exists: no command will let \
+                         its bytes out, and it can never become extractable again."
+                    ),
+                    Source::Pkcs11,
                 ),
-                Source::KmuDocs,
-            ),
-            Relation::None => Verdict::new(
-                No,
-                format!("You neither own key {h} nor share it: to you its handle is invalid."),
-                Source::KmuDocs,
-            ),
-        },
-        (Actor::You, WrappedBlob) => match key.relation {
-            Relation::Owner if key.extractable => Verdict::new(
-                Yes,
-                format!("You own key {h} and it is extractable: wrapKey writes a wrapped copy."),
-                Source::KmuDocs,
-            ),
-            Relation::Owner => Verdict::new(
-                No,
-                format!(
-                    "Key {h} is not extractable: the HSM will not wrap it, even for its owner."
+                Relation::SharedWithYou => Verdict::new(
+                    No,
+                    format!(
+                        "Key {h} is shared with you: you may use it, but only its owner may export it."
+                    ),
+                    Source::KmuDocs,
                 ),
-                Source::Pkcs11,
-            ),
-            Relation::SharedWithYou => Verdict::new(
-                No,
-                format!("Key {h} is shared with you, not yours: only its owner may wrap it."),
-                Source::KmuDocs,
-            ),
-            Relation::None => Verdict::new(
-                No,
-                format!("You neither own key {h} nor share it."),
-                Source::KmuDocs,
-            ),
-        },
-        (Actor::You, Use) => match key.relation {
+                Relation::None => Verdict::new(
+                    No,
+                    format!("You neither own key {h} nor share it: to you its handle is invalid."),
+                    Source::KmuDocs,
+                ),
+            }
+        }
+        Capability::WrappedBlob => {
+            let in_page: Vec<&WrappedCopyFact> =
+                key.wrapped_copies.iter().filter(|c| c.in_page).collect();
+            match key.relation {
+                Relation::Owner if key.extractable => Verdict::new(
+                    Yes,
+                    format!(
+                        "You own key {h} and it is extractable: wrapKey writes a wrapped copy."
+                    ),
+                    Source::KmuDocs,
+                ),
+                _ if !in_page.is_empty() => Verdict::new(
+                    Yes,
+                    format!(
+                        "Wrapped copies of key {h} are in this tab: {}. The HSM would not make \
+                         another for you; these exist already.",
+                        KeyFacts::places(in_page.into_iter())
+                    ),
+                    Source::KmuDocs,
+                ),
+                Relation::Owner => Verdict::new(
+                    No,
+                    format!(
+                        "Key {h} is not extractable: the HSM will not wrap it, even for its owner."
+                    ),
+                    Source::Pkcs11,
+                ),
+                Relation::SharedWithYou => Verdict::new(
+                    No,
+                    format!("Key {h} is shared with you, not yours: only its owner may wrap it."),
+                    Source::KmuDocs,
+                ),
+                Relation::None => Verdict::new(
+                    No,
+                    format!("You neither own key {h} nor share it."),
+                    Source::KmuDocs,
+                ),
+            }
+        }
+        Capability::Use => match key.relation {
             Relation::Owner => Verdict::new(Yes, format!("You own key {h}."), Source::KmuDocs),
             Relation::SharedWithYou => Verdict::new(
                 Yes,
                 format!("Key {h} is shared with you: you may use it in operations."),
+                Source::KmuDocs,
+            ),
+            Relation::None if !openable.is_empty() => Verdict::new(
+                Possible,
+                format!(
+                    "Key {h} is not shared with you, but unWrapKey of {} makes you your own \
+                     copy of it, to use as you like.",
+                    openable_text()
+                ),
                 Source::KmuDocs,
             ),
             Relation::None => Verdict::new(
@@ -373,82 +697,269 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
                 Source::KmuDocs,
             ),
         },
+    }
+}
 
-        // ---- The server that hosted the page ----------------------------------------
-        // By the matrix's own standard ("could they, if they chose to?") the host
-        // is Possible: it serves this page's code and could serve other code on
-        // the next load, and the SRI hashes come from the same host.
-        (Actor::PageHost, Plaintext) => Verdict::new(
-            Possible,
+// By the matrix's own standard ("could they, if they chose to?") the host is
+// Possible: it serves this page's code and could serve other code on the
+// next load, and the SRI hashes come from the same host.
+fn page_host(capability: Capability) -> Verdict {
+    let reason = match capability {
+        Capability::Plaintext => {
             "The host serves this page's code and could serve other code on the next load (the \
              SRI hashes come from the same host), code that sends out whatever you generate, \
              paste or reveal. This load cannot send it anything: the lock blocks every request \
              the page makes (subresources, connections, beacons, workers, forms); no policy can \
              block a navigation of the tab or WebRTC, so the page removed WebRTC at boot and its \
              own code never navigates. To take the host out, run the offline single file and \
-             check it with sha256sum.",
-            Source::ThisPage,
-        ),
-        (Actor::PageHost, WrappedBlob) => Verdict::new(
-            Possible,
+             check it with sha256sum."
+        }
+        Capability::WrappedBlob => {
             "Wrapped files stay in the page until you download them, and this load cannot upload \
-             them; the next load's code is the host's choice, and it could.",
-            Source::ThisPage,
-        ),
-        (Actor::PageHost, Use) => Verdict::new(
-            Possible,
+             them; the next load's code is the host's choice, and it could."
+        }
+        Capability::Use => {
             "Nothing in this load answers requests from the host; code it serves on the next \
-             load could use the keys you make then.",
-            Source::ThisPage,
-        ),
+             load could use the keys you make then."
+        }
+    };
+    Verdict::new(Answer::Possible, reason, Source::ThisPage)
+}
 
-        // ---- Another tenant --------------------------------------------------------
-        (Actor::OtherTenant, _) => match mode {
-            TenancyMode::SharedMultiTenant => Verdict::new(
-                No,
-                "Another tenant shares the hardware but not your partition: the provider's \
-                 partition software keeps them from your keys. The separation is software the \
-                 provider runs, not hardware you control.",
-                Source::SharedServiceFips,
-            ),
-            TenancyMode::DedicatedSingleTenant => Verdict::new(
-                No,
-                "A dedicated HSM has no other tenant: no other customer's users exist on it.",
-                Source::CloudHsmFips,
-            ),
-        },
-
-        // ---- The provider / operator -----------------------------------------------
-        (Actor::Provider, _) => match mode {
-            TenancyMode::SharedMultiTenant => Verdict::new(
-                Possible,
+fn origin_code(capability: Capability, key: &KeyFacts) -> Verdict {
+    let h = key.handle;
+    let base = "Another page on this origin is, to the browser, this page. The console refuses \
+                to start inside a frame or in a window another page holds, and a host that \
+                sends frame-ancestors 'none' keeps frames out before any code runs; but a \
+                same-origin page that scripts the console before its guard runs reads all the \
+                page shows and can type commands. Serve the console on an origin of its own.";
+    let reason = match capability {
+        Capability::Plaintext => {
+            if key.page_plaintext().next().is_some() {
                 format!(
-                    "The provider runs the software that separates tenants and enforces every \
-                     attribute, so it could read, copy or use key {h} whatever its attributes say \
-                     (a shared service at FIPS 140-2 Level 2). Today's AWS KMS fleet is FIPS \
-                     140-3 Level 3 and AWS states operators cannot reach plaintext keys: a \
-                     promise about its design, not a separation you hold."
-                ),
-                Source::SharedServiceFips,
+                    "{base} The page holds the bytes of key {h} right now: {}.",
+                    key.page_plaintext_places()
+                )
+            } else {
+                format!("{base} It gets what you reveal or export of key {h}.")
+            }
+        }
+        Capability::WrappedBlob => {
+            let in_page: Vec<&WrappedCopyFact> =
+                key.wrapped_copies.iter().filter(|c| c.in_page).collect();
+            if in_page.is_empty() {
+                format!("{base} It could run wrapKey as you.")
+            } else {
+                format!(
+                    "{base} Wrapped copies in the page now: {}.",
+                    KeyFacts::places(in_page.into_iter())
+                )
+            }
+        }
+        Capability::Use => format!("{base} It uses keys by typing commands as you."),
+    };
+    Verdict::new(Answer::Possible, reason, Source::SameOrigin)
+}
+
+fn other_user(capability: Capability, key: &KeyFacts) -> Verdict {
+    use Answer::{No, Possible, Yes};
+    let h = key.handle;
+    let owners: Vec<&str> = key
+        .other_users
+        .iter()
+        .filter(|u| u.owns)
+        .map(|u| u.name.as_str())
+        .collect();
+    let sharers: Vec<&str> = key
+        .other_users
+        .iter()
+        .filter(|u| u.shared)
+        .map(|u| u.name.as_str())
+        .collect();
+    let openers: Vec<(&str, &WrappedCopyFact)> = key
+        .wrapped_copies
+        .iter()
+        .flat_map(|c| c.others_open.iter().map(move |u| (u.as_str(), c)))
+        .filter(|(u, _)| !owners.contains(u))
+        .collect();
+    let opener_text = || {
+        openers
+            .iter()
+            .map(|(u, c)| {
+                format!(
+                    "{u} may use key {} to unwrap {}",
+                    c.opener.unwrap_or(c.wrapping),
+                    c.place
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match capability {
+        Capability::Plaintext => {
+            if let Some(owner) = owners.first()
+                && key.extractable
+            {
+                return Verdict::new(
+                    Possible,
+                    format!("{owner} owns key {h}: exSymKey would give them its bytes."),
+                    Source::KmuDocs,
+                );
+            }
+            if !openers.is_empty() {
+                return Verdict::new(
+                    Possible,
+                    format!(
+                        "{}. With a copy of that file, aesWrapUnwrap -m 0 gives them the bytes \
+                         of key {h} even though key {h} is not shared with them: sharing a KEK \
+                         shares every key wrapped under it.",
+                        opener_text()
+                    ),
+                    Source::KeySeparation,
+                );
+            }
+            let why = if sharers.is_empty() {
+                format!("No other user owns key {h}, has it shared or can open a copy of it.")
+            } else {
+                format!(
+                    "Key {h} is shared with {}: they may use it, not export it; no copy of it \
+                     opens under a key they hold.",
+                    sharers.join(", ")
+                )
+            };
+            Verdict::new(No, why, Source::KmuDocs)
+        }
+        Capability::WrappedBlob => match owners.first() {
+            Some(owner) if key.extractable => Verdict::new(
+                Yes,
+                format!("{owner} owns key {h} and it is extractable: wrapKey makes them a copy."),
+                Source::KmuDocs,
             ),
-            TenancyMode::DedicatedSingleTenant => Verdict::new(
+            _ => Verdict::new(
                 No,
-                "On a dedicated CloudHSM the provider operates the appliance but has no user on \
-                 it: you create the crypto officer and crypto users. FIPS 140 Level 3 adds \
-                 identity-based authentication and tamper response.",
-                Source::CloudHsmFips,
+                format!(
+                    "Only the owner may wrap key {h}, and no other user both owns it and may; a \
+                     copy they are given is the blob holder's row."
+                ),
+                Source::KmuDocs,
             ),
         },
+        Capability::Use => {
+            let users: Vec<&str> = owners.iter().chain(&sharers).copied().collect();
+            if !users.is_empty() {
+                Verdict::new(
+                    Yes,
+                    format!("{} may use key {h}: owner or shared.", users.join(", ")),
+                    Source::KmuDocs,
+                )
+            } else if !openers.is_empty() {
+                Verdict::new(
+                    Possible,
+                    format!(
+                        "{}: unWrapKey gives them their own copy of key {h} to use.",
+                        opener_text()
+                    ),
+                    Source::KmuDocs,
+                )
+            } else {
+                Verdict::new(
+                    No,
+                    format!("Key {h} is neither theirs nor shared with them."),
+                    Source::KmuDocs,
+                )
+            }
+        }
+    }
+}
 
-        // ---- Someone holding a wrapped blob (without the KEK) -------------------------
-        (Actor::BlobHolder, Plaintext) => Verdict::new(
-            No,
-            "A wrapped blob is ciphertext under the KEK: without the KEK it shows only the \
-             key's length, and (key wrap being deterministic) whether two blobs under one KEK \
-             hold the same key.",
-            Source::KeyWrapStandard,
+fn other_tenant(mode: TenancyMode) -> Verdict {
+    match mode {
+        TenancyMode::SharedMultiTenant => Verdict::new(
+            Answer::No,
+            "Another tenant shares the hardware but not your partition: the provider's \
+             partition software keeps them from your keys. The separation is software the \
+             provider runs, not hardware you control.",
+            Source::SharedServiceFips,
         ),
-        (Actor::BlobHolder, WrappedBlob) => {
+        TenancyMode::DedicatedSingleTenant => Verdict::new(
+            Answer::No,
+            "A dedicated HSM has no other tenant: no other customer's users exist on it.",
+            Source::CloudHsmFips,
+        ),
+    }
+}
+
+fn provider(capability: Capability, key: &KeyFacts, mode: TenancyMode) -> Verdict {
+    let h = key.handle;
+    match mode {
+        TenancyMode::SharedMultiTenant => Verdict::new(
+            Answer::Possible,
+            format!(
+                "The provider runs the software that separates tenants and enforces every \
+                 attribute, so it could read, copy or use key {h} whatever its attributes say \
+                 (a shared service at FIPS 140-2 Level 2). Today's AWS KMS fleet is FIPS \
+                 140-3 Level 3 and AWS states operators cannot reach plaintext keys: a \
+                 promise about its design, not a separation you hold."
+            ),
+            Source::SharedServiceFips,
+        ),
+        TenancyMode::DedicatedSingleTenant => match capability {
+            Capability::WrappedBlob => Verdict::new(
+                Answer::Possible,
+                format!(
+                    "AWS's appliance user, on every CloudHSM HSM for cluster synchronization, \
+                     can extract and insert masked objects: key {h} encrypted under a masking \
+                     key that never leaves the cluster's HSMs. So the provider can hold an \
+                     encrypted copy, never one it can open."
+                ),
+                Source::CloudHsmUsers,
+            ),
+            Capability::Plaintext | Capability::Use => Verdict::new(
+                Answer::No,
+                "On a dedicated CloudHSM the provider has no crypto user: you create the crypto \
+                 officer and crypto users. Its appliance user copies masked keys between the \
+                 cluster's HSMs but cannot read or use them; FIPS 140 Level 3 adds \
+                 identity-based authentication and tamper response.",
+                Source::CloudHsmUsers,
+            ),
+        },
+    }
+}
+
+fn blob_holder(capability: Capability, key: &KeyFacts) -> Verdict {
+    use Answer::{No, Yes};
+    let h = key.handle;
+    match capability {
+        Capability::Plaintext => {
+            let headers: Vec<&str> = key
+                .wrapped_copies
+                .iter()
+                .filter(|c| c.header)
+                .map(|c| c.place.as_str())
+                .collect();
+            let sealed = key.wrapped_copies.iter().any(|c| c.opener.is_none());
+            let mut reason = String::from(
+                "A wrapped blob is ciphertext under its KEK: without the KEK it shows the \
+                 key's length and (key wrap being deterministic) whether two blobs under one \
+                 KEK hold the same key.",
+            );
+            if !headers.is_empty() {
+                reason.push_str(&format!(
+                    " But {} carries a key_mgmt_util header with the key's label, id, flags \
+                     and KCV in the clear: the KCV links copies of one key under different \
+                     KEKs and confirms a guess of the key.",
+                    headers.join(", ")
+                ));
+            }
+            if sealed {
+                reason.push_str(
+                    " A copy no key in this HSM opens is opened only by whoever holds its \
+                     wrapping key's other half; to anyone else it is its length.",
+                );
+            }
+            Verdict::new(No, reason, Source::KeyWrapStandard)
+        }
+        Capability::WrappedBlob => {
             if key.wrapped_copies.is_empty() {
                 Verdict::new(
                     No,
@@ -463,31 +974,45 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
                 )
             }
         }
-        (Actor::BlobHolder, Use) => Verdict::new(
+        Capability::Use => Verdict::new(
             No,
             "To use the key they must unwrap it into an HSM or software, which takes the KEK.",
             Source::KeyWrapStandard,
         ),
+    }
+}
 
-        // ---- Someone holding the wrapping key in the clear -----------------------------
-        (Actor::KekHolder, Plaintext) => {
-            if !key.extractable && key.wrapped_copies.is_empty() {
+fn kek_holder(capability: Capability, key: &KeyFacts) -> Verdict {
+    use Answer::{No, Possible};
+    let h = key.handle;
+    let none_yet = if key.wraps.is_empty() {
+        format!(
+            "No wrapped copy of key {h} exists yet, so a KEK alone opens nothing. Every future \
+             wrapKey under that KEK hands them the key."
+        )
+    } else {
+        let wrapped: Vec<String> = key.wraps.iter().map(ToString::to_string).collect();
+        format!(
+            "Key {h} is itself a KEK (it wrapped key {}): for key {h} this row means a key \
+             that wraps key {h}, and none has. Whoever holds key {h} itself in the clear opens \
+             what it wrapped: see the matrix of key {}.",
+            wrapped.join(", key "),
+            wrapped.join(", key ")
+        )
+    };
+    match capability {
+        Capability::Plaintext => {
+            if key.wrapped_copies.is_empty() && !key.extractable {
                 Verdict::new(
                     No,
                     format!(
-                        "Key {h} is not extractable: no wrapped copy can exist for a KEK to open."
+                        "Key {h} is not extractable and no wrapped copy of it exists for a KEK \
+                         to open."
                     ),
                     Source::Pkcs11,
                 )
             } else if key.wrapped_copies.is_empty() {
-                Verdict::new(
-                    No,
-                    format!(
-                        "No wrapped copy of key {h} exists yet, so a KEK alone opens nothing. \
-                         Every future wrapKey under that KEK hands them the key."
-                    ),
-                    Source::KeyWrapStandard,
-                )
+                Verdict::new(No, none_yet, Source::KeyWrapStandard)
             } else {
                 Verdict::new(
                     Possible,
@@ -500,18 +1025,14 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
                 )
             }
         }
-        (Actor::KekHolder, WrappedBlob) => Verdict::new(
+        Capability::WrappedBlob => Verdict::new(
             No,
             "The KEK does not make the blob: they need a copy of the wrapped file too.",
             Source::KeyWrapStandard,
         ),
-        (Actor::KekHolder, Use) => {
+        Capability::Use => {
             if key.wrapped_copies.is_empty() {
-                Verdict::new(
-                    No,
-                    format!("No wrapped copy of key {h} exists for them to unwrap and use."),
-                    Source::KeyWrapStandard,
-                )
+                Verdict::new(No, none_yet, Source::KeyWrapStandard)
             } else {
                 Verdict::new(
                     Possible,
@@ -522,6 +1043,26 @@ pub fn decide(actor: Actor, capability: Capability, key: &KeyFacts, mode: Tenanc
             }
         }
     }
+}
+
+/// Whether `actor` can read the key's label (and id) now, from the facts:
+/// you when the HSM shows you the key; code on this origin, which reads
+/// what the page shows you; another user who owns or shares it; the
+/// provider of a shared service; a blob holder when a copy carries a
+/// header. The tables redact it for everyone else.
+pub fn sees_label(actor: Actor, key: &KeyFacts, mode: TenancyMode) -> bool {
+    match actor {
+        Actor::You | Actor::OriginCode => key.you_see_metadata,
+        Actor::OtherUser => key.other_users.iter().any(|u| u.owns || u.shared),
+        Actor::Provider => mode == TenancyMode::SharedMultiTenant,
+        Actor::BlobHolder => key.wrapped_copies.iter().any(|c| c.header),
+        Actor::PageHost | Actor::OtherTenant | Actor::KekHolder => false,
+    }
+}
+
+/// Whether a leak made by a key-separation attack is among the facts.
+pub fn separation_leak(key: &KeyFacts) -> Option<SeparationPath> {
+    key.leak()
 }
 
 /// One row of the matrix: an actor's three cells.
@@ -608,6 +1149,14 @@ pub enum FileSight {
 pub fn file_sight(actor: Actor, content: FileContent) -> (FileSight, &'static str) {
     match (actor, content) {
         (Actor::You, _) => (FileSight::Bytes, "The file is in your tab."),
+        (Actor::OriginCode, _) => (
+            FileSight::Bytes,
+            "Code on this origin that scripts the page reads its files as you do.",
+        ),
+        (Actor::OtherUser, _) => (
+            FileSight::Nothing,
+            "In-page files are in your tab, not in the HSM: another user gets one only if it is handed over.",
+        ),
         (Actor::BlobHolder, FileContent::Wrapped { .. }) => (
             FileSight::Ciphertext,
             "They hold this wrapped file: ciphertext without the KEK.",

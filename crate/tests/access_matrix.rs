@@ -1,8 +1,11 @@
 //! The who-can-see table: every cell, in both tenancy modes, fixed here.
 //! A change to `access::decide` that moves a cell must change this table.
+// Test helpers: a step that cannot be taken should fail the test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use keywrap_core::access::{
-    Actor, Answer, Capability, KeyFacts, Relation, Source, TenancyMode, decide, matrix,
+    Actor, Answer, Capability, KeyFacts, OtherUserFact, PlaintextCopyFact, Relation, Source,
+    TenancyMode, WrappedCopyFact, decide, matrix,
 };
 use keywrap_core::store::KeyHandle;
 
@@ -14,12 +17,21 @@ use TenancyMode::{DedicatedSingleTenant as Dedicated, SharedMultiTenant as Share
 /// wrapped copy in `mykey.key` under key 6.
 fn own_wrapped_key() -> KeyFacts {
     KeyFacts {
-        handle: KeyHandle::new(7),
-        relation: Relation::Owner,
-        extractable: true,
-        sensitive: true,
-        wrapped_copies: vec![("mykey.key".to_owned(), KeyHandle::new(6))],
-        plaintext_copies: Vec::new(),
+        wrapped_copies: vec![WrappedCopyFact {
+            place: "the file mykey.key".to_owned(),
+            wrapping: KeyHandle::new(6),
+            header: true,
+            opener: Some(KeyHandle::new(6)),
+            you_open: true,
+            others_open: Vec::new(),
+            in_page: true,
+        }],
+        other_users: vec![OtherUserFact {
+            name: "bob".to_owned(),
+            owns: false,
+            shared: false,
+        }],
+        ..KeyFacts::new(KeyHandle::new(7), Relation::Owner, true, true)
     }
 }
 
@@ -43,13 +55,19 @@ fn check_table(facts: &KeyFacts, mode: TenancyMode, table: &[Row]) {
     }
 }
 
-const COMMON: [Row; 12] = [
+const COMMON: [Row; 18] = [
     (Actor::You, Plaintext, Possible, Source::KmuDocs),
     (Actor::You, WrappedBlob, Yes, Source::KmuDocs),
     (Actor::You, Use, Yes, Source::KmuDocs),
     (Actor::PageHost, Plaintext, Possible, Source::ThisPage),
     (Actor::PageHost, WrappedBlob, Possible, Source::ThisPage),
     (Actor::PageHost, Use, Possible, Source::ThisPage),
+    (Actor::OriginCode, Plaintext, Possible, Source::SameOrigin),
+    (Actor::OriginCode, WrappedBlob, Possible, Source::SameOrigin),
+    (Actor::OriginCode, Use, Possible, Source::SameOrigin),
+    (Actor::OtherUser, Plaintext, No, Source::KmuDocs),
+    (Actor::OtherUser, WrappedBlob, No, Source::KmuDocs),
+    (Actor::OtherUser, Use, No, Source::KmuDocs),
     (Actor::BlobHolder, Plaintext, No, Source::KeyWrapStandard),
     (Actor::BlobHolder, WrappedBlob, Yes, Source::KmuDocs),
     (Actor::BlobHolder, Use, No, Source::KeyWrapStandard),
@@ -99,9 +117,15 @@ fn dedicated_single_tenant_every_cell() {
         (Actor::OtherTenant, Plaintext, No, Source::CloudHsmFips),
         (Actor::OtherTenant, WrappedBlob, No, Source::CloudHsmFips),
         (Actor::OtherTenant, Use, No, Source::CloudHsmFips),
-        (Actor::Provider, Plaintext, No, Source::CloudHsmFips),
-        (Actor::Provider, WrappedBlob, No, Source::CloudHsmFips),
-        (Actor::Provider, Use, No, Source::CloudHsmFips),
+        (Actor::Provider, Plaintext, No, Source::CloudHsmUsers),
+        // AWS's appliance user can extract and insert masked objects.
+        (
+            Actor::Provider,
+            WrappedBlob,
+            Possible,
+            Source::CloudHsmUsers,
+        ),
+        (Actor::Provider, Use, No, Source::CloudHsmUsers),
     ]);
     check_table(&own_wrapped_key(), Dedicated, &table);
 }
@@ -145,8 +169,10 @@ fn non_extractable_key_cannot_leave() {
 
 #[test]
 fn relations_decide_your_row() {
+    // Without copies, only the relation decides (copies: the tests below).
     let shared_with_you = KeyFacts {
         relation: Relation::SharedWithYou,
+        wrapped_copies: Vec::new(),
         ..own_wrapped_key()
     };
     assert_eq!(
@@ -163,6 +189,7 @@ fn relations_decide_your_row() {
     );
     let stranger = KeyFacts {
         relation: Relation::None,
+        wrapped_copies: Vec::new(),
         ..own_wrapped_key()
     };
     for cap in Capability::ALL {
@@ -177,7 +204,10 @@ fn relations_decide_your_row() {
         Yes
     );
     let exported = KeyFacts {
-        plaintext_copies: vec!["k.plain".to_owned()],
+        plaintext_copies: vec![PlaintextCopyFact {
+            place: "the file k.plain".to_owned(),
+            via: None,
+        }],
         ..own_wrapped_key()
     };
     assert_eq!(
@@ -215,4 +245,299 @@ fn reasons_name_what_matters() {
     assert!(Dedicated.fips_summary().contains("#4218"));
     assert!(Dedicated.fips_summary().contains("January 2026"));
     assert!(Dedicated.fips_summary().contains("#4703"));
+}
+
+// ---- The cells through the session: each wrong cell of issue 12, reproduced ----
+
+#[path = "support/console.rs"]
+mod support;
+
+use keywrap_core::Mechanism;
+use keywrap_core::access::SeparationPath;
+use keywrap_core::hsm::copies::{OutputUse, WorkbenchOutput};
+use keywrap_core::hsm::{Session, WorkbenchKey, WrapRequest};
+use support::{h, run_ok, session};
+
+fn cell(s: &Session, key: u64, actor: Actor, cap: Capability, mode: TenancyMode) -> Verdict {
+    let m = s.who_can_see(h(key), mode).expect("the key exists");
+    let row = m
+        .rows
+        .into_iter()
+        .find(|r| r.actor == actor)
+        .expect("every actor has a row");
+    row.cell(cap).clone()
+}
+
+use keywrap_core::access::Verdict;
+
+/// The seed's session: KEK 6, payload 7 (sensitive, extractable).
+fn kek_and_payload() -> Session {
+    let mut s = session();
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l kek");
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l payload");
+    s
+}
+
+#[test]
+fn dedicated_provider_can_hold_a_masked_copy() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out mykey.key -m 5");
+    let blob = cell(&s, 7, Actor::Provider, WrappedBlob, Dedicated);
+    assert_eq!(
+        (blob.answer, blob.source),
+        (Possible, Source::CloudHsmUsers)
+    );
+    assert!(blob.reason.contains("appliance user"), "{}", blob.reason);
+    assert!(Source::CloudHsmUsers.citation().contains("masked objects"));
+    // An encrypted copy, never one it opens or uses.
+    assert_eq!(
+        cell(&s, 7, Actor::Provider, Plaintext, Dedicated).answer,
+        No
+    );
+    assert_eq!(cell(&s, 7, Actor::Provider, Use, Dedicated).answer, No);
+}
+
+#[test]
+fn not_extractable_is_not_the_end_once_a_wrapped_copy_exists() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out mykey.key -m 5");
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out bare.key -m 5 -noheader");
+    run_ok(&mut s, "setAttribute -o 7 -a 354 -v 0");
+    let mine = cell(&s, 7, Actor::You, Plaintext, Dedicated);
+    assert_eq!(mine.answer, Possible, "{}", mine.reason);
+    assert!(!mine.reason.contains("no command"), "{}", mine.reason);
+    assert!(mine.reason.contains("mykey.key"), "{}", mine.reason);
+    // The copies exist: you hold them even though wrapKey now refuses.
+    assert_eq!(cell(&s, 7, Actor::You, WrappedBlob, Dedicated).answer, Yes);
+    assert!(
+        !s.run("wrapKey -k 7 -w 6 -out again.key -m 5")
+            .return_code
+            .is_success()
+    );
+
+    // aesWrapUnwrap -m 0 turns the bare blob into a plaintext file: a copy.
+    let out = run_ok(&mut s, "aesWrapUnwrap -m 0 -f bare.key -w 6 -out plain.key");
+    let report = out
+        .effects
+        .separations
+        .first()
+        .expect("the leak is reported");
+    assert_eq!(
+        (report.key, report.path),
+        (h(7), SeparationPath::WrapThenDecrypt)
+    );
+    let now = cell(&s, 7, Actor::You, Plaintext, Dedicated);
+    assert_eq!((now.answer, now.source), (Yes, Source::KeySeparation));
+    assert!(
+        now.reason.starts_with("Yes — via wrap-then-decrypt"),
+        "{}",
+        now.reason
+    );
+    assert!(now.reason.contains("the file plain.key"), "{}", now.reason);
+
+    // unWrapKey of the header file made before the change: an extractable twin.
+    let out = run_ok(&mut s, "unWrapKey -f mykey.key -w 6");
+    let report = out
+        .effects
+        .separations
+        .first()
+        .expect("the looser copy is reported");
+    assert_eq!(
+        (report.key, report.path),
+        (h(7), SeparationPath::LooserTemplate)
+    );
+    assert!(s.key(h(8)).is_some_and(|k| k.attributes.extractable));
+}
+
+#[test]
+fn a_plaintext_file_of_an_ordinary_key_counts_as_a_copy() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "exSymKey -k 7 -w 6 -out payload.plain");
+    let v = cell(&s, 7, Actor::You, Plaintext, Dedicated);
+    assert_eq!(v.answer, Yes);
+    assert!(v.reason.contains("payload.plain"), "{}", v.reason);
+    let origin = cell(&s, 7, Actor::OriginCode, Plaintext, Dedicated);
+    assert!(origin.reason.contains("payload.plain"), "{}", origin.reason);
+    // Deleting the file takes the copy with it.
+    assert!(s.delete_file("payload.plain"));
+    assert_eq!(
+        cell(&s, 7, Actor::You, Plaintext, Dedicated).answer,
+        Possible
+    );
+}
+
+#[test]
+fn a_header_file_holder_sees_label_id_flags_and_kcv() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out bare.key -m 5 -noheader");
+    let bare = cell(&s, 7, Actor::BlobHolder, Plaintext, Dedicated);
+    assert!(!bare.reason.contains("KCV"), "{}", bare.reason);
+    let sight = |s: &Session| {
+        s.view_as(Actor::BlobHolder)
+            .keys
+            .into_iter()
+            .find(|k| k.key.handle == h(7))
+            .expect("key 7")
+    };
+    let hidden = sight(&s);
+    assert!(!hidden.label_visible);
+    assert_eq!(hidden.key.label(), "");
+
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out mykey.key -m 5");
+    let v = cell(&s, 7, Actor::BlobHolder, Plaintext, Dedicated);
+    assert_eq!(v.answer, No);
+    for words in [
+        "mykey.key",
+        "label, id, flags and KCV",
+        "confirms a guess",
+        "different KEKs",
+    ] {
+        assert!(v.reason.contains(words), "{words}: {}", v.reason);
+    }
+    let shown = sight(&s);
+    assert!(shown.label_visible);
+    assert_eq!(shown.key.label(), "payload");
+}
+
+#[test]
+fn workbench_outputs_shown_copied_or_downloaded_are_copies() {
+    let mut s = kek_and_payload();
+    let wrap = |s: &mut Session| {
+        s.workbench_wrap(&WrapRequest {
+            target: WorkbenchKey::Handle(h(7)),
+            kek: WorkbenchKey::Handle(h(6)),
+            mechanism: Mechanism::Kw,
+            iv: None,
+            out_file: None,
+        })
+        .expect("wrap")
+    };
+    wrap(&mut s);
+    let v = cell(&s, 7, Actor::BlobHolder, WrappedBlob, Dedicated);
+    assert_eq!(v.answer, Yes, "{}", v.reason);
+    assert!(
+        v.reason.contains("workbench's output (shown)"),
+        "{}",
+        v.reason
+    );
+    assert_eq!(
+        cell(&s, 7, Actor::KekHolder, Plaintext, Dedicated).answer,
+        Possible
+    );
+
+    assert_eq!(
+        s.workbench_output_used(WorkbenchOutput::Wrapped, OutputUse::Copied),
+        vec![h(7)]
+    );
+    s.workbench_output_used(WorkbenchOutput::Wrapped, OutputUse::Downloaded);
+    let v = cell(&s, 7, Actor::BlobHolder, WrappedBlob, Dedicated);
+    assert!(v.reason.contains("clipboard"), "{}", v.reason);
+    assert!(
+        v.reason.contains("a download from the workbench"),
+        "{}",
+        v.reason
+    );
+    // An output of pasted bytes holds no HSM key.
+    s.workbench_wrap(&WrapRequest {
+        target: WorkbenchKey::Pasted(&[7; 16]),
+        kek: WorkbenchKey::Pasted(&[6; 16]),
+        mechanism: Mechanism::Kw,
+        iv: None,
+        out_file: None,
+    })
+    .expect("standalone wrap");
+    assert!(
+        s.workbench_output_used(WorkbenchOutput::Wrapped, OutputUse::Copied)
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_shared_kek_opens_a_key_that_is_not_shared() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "shareKey -k 6 -u 4 -m 1");
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out bare.key -m 5 -noheader");
+    let bob = cell(&s, 7, Actor::OtherUser, Plaintext, Dedicated);
+    assert_eq!((bob.answer, bob.source), (Possible, Source::KeySeparation));
+    assert!(bob.reason.contains("bob may use key 6"), "{}", bob.reason);
+
+    run_ok(&mut s, "logoutHSM");
+    run_ok(&mut s, "loginHSM -u CU -s bob -p anything");
+    let before = cell(&s, 7, Actor::You, Plaintext, Dedicated);
+    assert_eq!(before.answer, Possible, "{}", before.reason);
+    assert!(
+        before.reason.contains("not shared with you"),
+        "{}",
+        before.reason
+    );
+    let out = run_ok(&mut s, "aesWrapUnwrap -m 0 -f bare.key -w 6 -out got.key");
+    assert_eq!(out.effects.separations.len(), 2, "file and transcript");
+    let after = cell(&s, 7, Actor::You, Plaintext, Dedicated);
+    assert_eq!(after.answer, Yes);
+    assert!(after.reason.contains("got.key"), "{}", after.reason);
+    // As bob, alice is the other user, and she owns it.
+    let alice = cell(&s, 7, Actor::OtherUser, Use, Dedicated);
+    assert!(alice.reason.contains("alice"), "{}", alice.reason);
+}
+
+#[test]
+fn after_a_login_change_labels_follow_the_new_user() {
+    let mut s = kek_and_payload();
+    assert_eq!(
+        s.label_seen_by(h(7), Actor::You).as_deref(),
+        Some("payload")
+    );
+    run_ok(&mut s, "logoutHSM");
+    run_ok(&mut s, "loginHSM -u CU -s bob -p anything");
+    // An old handle link to key 7 must not show alice's label to bob.
+    assert_eq!(s.label_seen_by(h(7), Actor::You), None);
+    assert_eq!(
+        s.label_seen_by(h(7), Actor::OtherUser).as_deref(),
+        Some("payload")
+    );
+    for actor in [
+        Actor::You,
+        Actor::KekHolder,
+        Actor::PageHost,
+        Actor::OtherTenant,
+    ] {
+        for sight in s.view_as(actor).keys {
+            assert!(!sight.label_visible, "{actor:?}");
+            assert_eq!(sight.key.label(), "", "{actor:?}");
+        }
+    }
+    // The officer sees every key, and so its label.
+    run_ok(&mut s, "logoutHSM");
+    run_ok(&mut s, "loginHSM -u CO -s admin -p anything");
+    assert_eq!(
+        s.label_seen_by(h(7), Actor::You).as_deref(),
+        Some("payload")
+    );
+}
+
+#[test]
+fn the_kek_row_is_right_for_the_kek_itself() {
+    let mut s = kek_and_payload();
+    run_ok(&mut s, "wrapKey -k 7 -w 6 -out mykey.key -m 5");
+    let v = cell(&s, 6, Actor::KekHolder, Plaintext, Dedicated);
+    assert_eq!(v.answer, No);
+    assert!(v.reason.contains("Key 6 is itself a KEK"), "{}", v.reason);
+    assert!(v.reason.contains("key 7"), "{}", v.reason);
+    assert!(!v.reason.contains("Every future wrapKey"), "{}", v.reason);
+    // The payload's KEK row still speaks of its blob.
+    let p = cell(&s, 7, Actor::KekHolder, Plaintext, Dedicated);
+    assert_eq!(p.answer, Possible);
+}
+
+#[test]
+fn other_code_on_the_origin_can_do_what_the_page_can() {
+    let s = kek_and_payload();
+    for cap in Capability::ALL {
+        for mode in TenancyMode::ALL {
+            let v = cell(&s, 7, Actor::OriginCode, cap, mode);
+            assert_eq!((v.answer, v.source), (Possible, Source::SameOrigin));
+            assert!(v.reason.contains("origin of its own"), "{}", v.reason);
+        }
+    }
+    assert!(Source::SameOrigin.citation().contains("frame-ancestors"));
 }

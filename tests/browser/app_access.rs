@@ -7,7 +7,7 @@
 // Test code: a step that cannot be taken should fail the test. Clippy's
 // allow-unwrap-in-tests does not reach closures inside `wasm_bindgen_test`
 // async functions, so it is said here.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 #[cfg(test)]
 #[path = "support/mod.rs"]
@@ -15,6 +15,7 @@ mod support;
 
 use keywrap_core::access::{Actor, Capability, TenancyMode};
 use support::{App, handle_in, mount};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -140,7 +141,7 @@ async fn every_cell_is_the_models_answer_in_both_modes_and_switching_changes_exa
     );
 
     let dedicated = shown_cells(&app);
-    assert_eq!(dedicated.len(), 18, "6 actors × 3 capabilities");
+    assert_eq!(dedicated.len(), 24, "8 actors × 3 capabilities");
     assert_eq!(
         dedicated,
         model_cells(&model, payload, TenancyMode::DedicatedSingleTenant)
@@ -188,7 +189,7 @@ async fn every_cell_is_the_models_answer_in_both_modes_and_switching_changes_exa
     assert_eq!(provider_plaintext.2, "Possible");
     // Each row gives one reason with a numbered source; no cell repeats it.
     let rows = app.all("[data-testid='who-can-see'] tbody tr");
-    assert_eq!(rows.len(), 6);
+    assert_eq!(rows.len(), 8);
     for row in &rows {
         let reason = row
             .query_selector("th .reason")
@@ -295,4 +296,115 @@ async fn view_as_redraws_the_keys_and_files_as_that_actor_sees_them() {
         "{:?}",
         app.key_rows()
     );
+}
+
+#[wasm_bindgen_test]
+async fn wrap_then_decrypt_raises_a_notice_and_the_cell_says_yes_via() {
+    let app = mount().await;
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    let secret = handle_in(&app.run("genSymKey -t 31 -s 32 -l secret").await);
+    app.run(&format!(
+        "wrapKey -k {secret} -w {kek} -noheader -out s.bin -m 5"
+    ))
+    .await;
+    assert!(
+        !app.has("[data-testid='separation-notice']"),
+        "a wrap alone is no leak"
+    );
+    app.run(&format!(
+        "aesWrapUnwrap -m 0 -f s.bin -w {kek} -out s.plain"
+    ))
+    .await;
+    let notices = app.all("[data-testid='separation-notice']");
+    assert_eq!(
+        notices.len(),
+        1,
+        "one leak, though in a file and the transcript"
+    );
+    let notice = &notices[0];
+    assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(notice.get_attribute("data-key"), Some(secret.to_string()));
+    let text = notice.text_content().unwrap();
+    for words in [
+        "via wrap-then-decrypt (Clulow 2003)",
+        "is sensitive, yet its plaintext",
+        "What a real HSM does:",
+        "What stops it:",
+        "WRAP_WITH_TRUSTED",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    // The matrix of that key: your plaintext cell is "Yes — via …".
+    app.click(&format!("Select key {secret}")).await;
+    let cell = app.q(
+        "[data-testid='who-can-see'] td[data-actor='You (this tab)'][data-capability='Plaintext']",
+    );
+    assert_eq!(cell.get_attribute("data-answer").as_deref(), Some("Yes"));
+    let row = app.text("[data-testid='who-can-see'] tbody tr:first-child");
+    assert!(row.contains("Yes — via wrap-then-decrypt"), "{row}");
+    // The notice links to the scenario, and goes when dismissed.
+    assert!(app.has("a[href='#leak-scenario']"));
+    app.click(&format!("Dismiss the notice about key {secret}"))
+        .await;
+    assert!(!app.has("[data-testid='separation-notice']"));
+}
+
+#[wasm_bindgen_test]
+async fn the_scenario_runs_the_attack_then_the_defence() {
+    let app = mount().await;
+    assert!(
+        app.text("#scenario-title")
+            .contains("How a sensitive key leaks, and how to stop it")
+    );
+    // Reachable from the who-can-see panel.
+    assert!(app.has("section.access a[href='#leak-scenario']"));
+    let mut outputs = Vec::new();
+    for step in 0..8 {
+        let before = app.all(".transcript .entry").len();
+        app.q("[data-testid='scenario-next']")
+            .dyn_into::<web_sys::HtmlElement>()
+            .unwrap()
+            .click();
+        support::settle().await;
+        let entries = app.all(".transcript .entry");
+        assert!(entries.len() > before, "step {step} ran commands");
+        outputs.push(
+            entries[before..]
+                .iter()
+                .map(|e| e.text_content().unwrap())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let notices = app.all("[data-testid='separation-notice']").len();
+        // The attack's third step leaks; the defence makes no new notice.
+        assert_eq!(notices, usize::from(step >= 2), "after step {step}");
+    }
+    assert!(app.has("[data-testid='scenario-done']"));
+    // The defence's refusals, and the trusted wrap that works.
+    assert!(outputs[4].contains("not trusted"), "{}", outputs[4]);
+    assert!(outputs[6].contains("Key Wrapped."), "{}", outputs[6]);
+    assert!(outputs[7].contains("OBJ_ATTR_UNWRAP"), "{}", outputs[7]);
+    // It ends logged in as alice, as it said.
+    assert!(app.text("[data-testid='logged-in']").contains("alice"));
+    let steps = app.all("[data-testid='scenario-steps'] li[data-state='ran']");
+    assert_eq!(steps.len(), 8);
+}
+
+#[wasm_bindgen_test]
+async fn after_a_login_change_the_panel_shows_no_label_the_user_cannot_see() {
+    let app = mount().await;
+    let secret = handle_in(&app.run("genSymKey -t 31 -s 32 -l alices-secret").await);
+    assert!(app.text("#access-title").contains("alices-secret"));
+    app.run("logoutHSM").await;
+    app.run("loginHSM -u CU -s bob -p any").await;
+    // The old selection (a handle link) still points at key `secret`.
+    let title = app.text("#access-title");
+    assert!(title.contains(&format!("key {secret}")), "{title}");
+    assert!(!title.contains("alices-secret"), "{title}");
+    // "View as" another user: bob's colleague alice owns it, so it is hers to see.
+    app.choose("View as", "Another user of this HSM").await;
+    assert!(app.text("#access-title").contains("alices-secret"));
+    app.choose("View as", "Someone holding the KEK").await;
+    assert!(!app.text("#access-title").contains("alices-secret"));
+    assert!(!app.text("table.key-table").contains("alices-secret"));
 }

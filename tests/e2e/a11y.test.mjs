@@ -43,6 +43,10 @@ for (const colorScheme of ['light', 'dark']) {
         await wb.wrap({ pasted: '00112233445566778899AABBCCDDEEFF' });
         await page.getByRole('button', { name: 'Step ▶' }).click();
         await audit(page, 'after a workbench wrap, one step into the trace');
+        // The leak scenario's attack: its notice and the scenario's steps.
+        for (let step = 0; step < 3; step += 1) await page.getByTestId('scenario-next').click();
+        await page.getByTestId('separation-notice').first().waitFor();
+        await audit(page, 'the leak scenario, a key-separation notice shown');
       }, { context });
       await context.close();
     });

@@ -125,11 +125,6 @@ impl FileStore {
             .collect()
     }
 
-    /// Every file with its origin (for the access model).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &StoredFile)> {
-        self.files.iter()
-    }
-
     /// Writes (or overwrites, as KMU does without warning) a file.
     pub(crate) fn write(&mut self, name: String, bytes: Vec<u8>, origin: FileOrigin) {
         self.files.insert(

@@ -30,10 +30,11 @@
 //! assert_eq!(view.label(), "kek");
 //! // Who can see it, with reasons:
 //! let m = session.who_can_see(kek, TenancyMode::DedicatedSingleTenant).expect("exists");
-//! assert_eq!(m.rows.len(), 6);
+//! assert_eq!(m.rows.len(), 8);
 //! ```
 
 mod audit;
+pub mod copies;
 mod error;
 mod files;
 pub mod header;
@@ -76,6 +77,10 @@ pub struct Effects {
     pub files_written: Vec<String>,
     /// Whether the logged-in user changed.
     pub login_changed: bool,
+    /// Key-separation attacks this operation completed: a sensitive or
+    /// non-extractable key's plaintext, or a looser copy of it
+    /// ([`copies`]).
+    pub separations: Vec<copies::SeparationReport>,
 }
 
 /// Everything an operation reads: keys and users, files, who is logged in,
@@ -88,6 +93,8 @@ pub struct HsmState {
     pub(crate) tenancy: TenancyMode,
     /// X-ray of the HSM: the step viewer may see inside (`steps.rs`).
     pub(crate) xray: bool,
+    /// Every copy of every key ([`copies`]).
+    pub(crate) copies: copies::CopyLedger,
 }
 
 /// One virtual HSM with its files, audit log and tenancy mode, driven by
@@ -129,6 +136,7 @@ impl Session {
                 login: Some(DEFAULT_USER),
                 tenancy: TenancyMode::DedicatedSingleTenant,
                 xray: false,
+                copies: copies::CopyLedger::default(),
             },
             audit: AuditLog::default(),
             key_source,
@@ -265,36 +273,132 @@ impl Session {
 
     // ---- Who can see ---------------------------------------------------------------
 
-    /// The facts the access model needs about one key.
+    /// The facts the access model needs about one key, from the copy
+    /// ledger ([`copies`]) and the store.
     pub fn key_facts(&self, handle: KeyHandle) -> Option<KeyFacts> {
         let key = self.state.store.get(handle)?;
-        let mut wrapped_copies = Vec::new();
-        let mut plaintext_copies = Vec::new();
-        for (name, file) in self.state.files.iter() {
-            match file.origin {
-                FileOrigin::WrapKey {
-                    key: k, wrapping, ..
-                } if k == handle => {
-                    wrapped_copies.push((name.clone(), wrapping));
+        let caller = ops::caller(&self.state).ok();
+        let mut facts = KeyFacts::new(
+            handle,
+            self.relation(key),
+            key.attributes().extractable,
+            key.attributes().sensitive,
+        );
+        facts.you_see_metadata = caller.is_some_and(|c| policy::check_visible(key, c).is_ok());
+        let crypto_users: Vec<&User> = self
+            .state
+            .store
+            .users()
+            .iter()
+            .filter(|u| u.user_type == UserType::CryptoUser && Some(u.id) != self.state.login)
+            .collect();
+        facts.other_users = crypto_users
+            .iter()
+            .map(|u| access::OtherUserFact {
+                name: u.name.clone(),
+                owns: key.owner() == u.id,
+                shared: key.shared_with().contains(&u.id),
+            })
+            .collect();
+        // Who may unwrap with a key: its users, if it has UNWRAP.
+        let may_unwrap = |opener: KeyHandle, user: UserId| {
+            self.state
+                .store
+                .get(opener)
+                .is_some_and(|k| k.attributes().unwrap && k.usable_by(user))
+        };
+        for copy in self.state.copies.of(handle) {
+            match copy.form {
+                copies::CopyForm::Wrapped { wrapping, header } => {
+                    let opener = copies::opener_of(&self.state, wrapping);
+                    let you_open = match (opener, caller) {
+                        (Some(o), Some(c)) if c.user_type == UserType::CryptoUser => {
+                            may_unwrap(o, c.user)
+                        }
+                        _ => false,
+                    };
+                    let others_open = opener
+                        .map(|o| {
+                            crypto_users
+                                .iter()
+                                .filter(|u| may_unwrap(o, u.id))
+                                .map(|u| u.name.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    facts.wrapped_copies.push(access::WrappedCopyFact {
+                        place: copy.place.to_string(),
+                        wrapping,
+                        header,
+                        opener,
+                        you_open,
+                        others_open,
+                        in_page: !matches!(copy.place, copies::CopyPlace::HsmKey(_)),
+                    });
                 }
-                FileOrigin::Workbench {
-                    key: Some(k),
-                    wrapping: Some(w),
-                } if k == handle => wrapped_copies.push((name.clone(), w)),
-                FileOrigin::ExSymKey { key: k } if k == handle => {
-                    plaintext_copies.push(name.clone())
-                }
-                _ => {}
+                copies::CopyForm::Plaintext => match copy.place {
+                    copies::CopyPlace::HsmKey(twin) => {
+                        // A twin that was deleted is no copy any more.
+                        let Some(t) = self.state.store.get(twin) else {
+                            continue;
+                        };
+                        facts.twins.push(access::TwinFact {
+                            handle: twin,
+                            revealable: caller.is_some_and(|c| policy::check_reveal(t, c).is_ok()),
+                            via: copy.via,
+                        });
+                    }
+                    _ => facts.plaintext_copies.push(access::PlaintextCopyFact {
+                        place: copy.place.to_string(),
+                        via: copy.via,
+                    }),
+                },
             }
         }
-        Some(KeyFacts {
-            handle,
-            relation: self.relation(key),
-            extractable: key.attributes().extractable,
-            sensitive: key.attributes().sensitive,
-            wrapped_copies,
-            plaintext_copies,
-        })
+        let mut wraps: Vec<KeyHandle> = self
+            .state
+            .copies
+            .iter()
+            .filter(|c| {
+                c.key != handle
+                    && matches!(c.form, copies::CopyForm::Wrapped { wrapping, .. } if wrapping == handle)
+            })
+            .map(|c| c.key)
+            .collect();
+        wraps.sort_unstable();
+        wraps.dedup();
+        facts.wraps = wraps;
+        Some(facts)
+    }
+
+    /// A key's label as `actor` may see it ([`access::sees_label`]): `None`
+    /// when the key does not exist or the actor cannot read its label (an
+    /// old handle link after a login change, a "View as" table).
+    pub fn label_seen_by(&self, handle: KeyHandle, actor: Actor) -> Option<String> {
+        let facts = self.key_facts(handle)?;
+        access::sees_label(actor, &facts, self.state.tenancy)
+            .then(|| {
+                self.state
+                    .store
+                    .get(handle)
+                    .map(|k| k.attributes().label.clone())
+            })
+            .flatten()
+    }
+
+    /// Every copy the session knows of `handle` (files, outputs, HSM twins).
+    pub fn copies_of(&self, handle: KeyHandle) -> Vec<copies::KeyCopy> {
+        self.state.copies.of(handle).cloned().collect()
+    }
+
+    /// The page copied or downloaded one of the workbench's outputs: each
+    /// key it holds gets that copy. Returns the keys concerned.
+    pub fn workbench_output_used(
+        &mut self,
+        which: copies::WorkbenchOutput,
+        how: copies::OutputUse,
+    ) -> Vec<KeyHandle> {
+        self.state.copies.output_used(which, how)
     }
 
     /// The who-can-see matrix of a key in `mode` (actor × {plaintext,
@@ -323,9 +427,16 @@ impl Session {
                     ),
                     use_key: access::decide(actor, access::Capability::Use, &facts, mode),
                 };
+                let label_visible = access::sees_label(actor, &facts, mode);
+                let mut key = self.view(k);
+                if !label_visible {
+                    key.attributes.label.clear();
+                    key.attributes.id.clear();
+                }
                 Some(KeySight {
-                    key: self.view(k),
+                    key,
                     row,
+                    label_visible,
                 })
             })
             .collect();
@@ -390,6 +501,7 @@ impl Session {
     /// Deletes a file; whether it existed. Audited.
     pub fn delete_file(&mut self, name: &str) -> bool {
         let existed = self.state.files.remove(name);
+        self.state.copies.forget_file(name);
         let code = if existed {
             ReturnCode::Success
         } else {
@@ -496,6 +608,7 @@ impl Session {
                     effects.changed.push(h);
                 }
                 Mutation::WriteFile(name, bytes, origin) => {
+                    self.state.copies.forget_file(&name);
                     self.state.files.write(name.clone(), bytes, origin);
                     effects.files_written.push(name);
                 }
@@ -510,6 +623,12 @@ impl Session {
                             .extend(self.state.store.drop_session_keys(user));
                     }
                     effects.login_changed = true;
+                }
+                Mutation::Copy(copy) => {
+                    if let Some(report) = copies::report(&self.state, &copy) {
+                        effects.separations.push(report);
+                    }
+                    self.state.copies.record(copy);
                 }
             }
         }

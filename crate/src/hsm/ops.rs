@@ -10,6 +10,7 @@
 //! counter exactly as they were.
 
 use super::HsmState;
+use super::copies;
 use super::error::{HsmError, HsmErrorKind, Stage};
 use super::files::{FileOrigin, check_file_name};
 use super::header::{HeaderAttributes, WrappedKeyFile};
@@ -46,6 +47,9 @@ pub enum Mutation {
     Login(UserId),
     /// The user logged out (their session keys go with them).
     Logout,
+    /// A copy of a key was made (a file, an output, an HSM twin): a fact
+    /// for the access model ([`super::copies`]).
+    Copy(super::copies::KeyCopy),
 }
 
 /// A successful plan: the changes to apply, the result, and what the step
@@ -516,7 +520,16 @@ pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
             template.attributes(&value)
         }
     };
-    Ok(created(state, attributes, caller.user, value).steps(steps))
+    let twins = copies::unwrapped_key_copies(
+        state,
+        value.expose_secret(),
+        state.store.next_handle(),
+        &attributes,
+        spec.unwrapping,
+    );
+    let mut planned = created(state, attributes, caller.user, value).steps(steps);
+    planned.mutations.extend(copies::mutations(twins));
+    Ok(planned)
 }
 
 /// An `imSymKey`: a plaintext key from an in-page file.
@@ -571,7 +584,16 @@ pub fn import(state: &HsmState, spec: &ImportSpec<'_>) -> Plan<KeyHandle> {
         extractable,
         ..KeyAttributes::new_secret(spec.key_type, spec.label, spec.id, value.expose_secret())
     };
-    Ok(created(state, attributes, caller.user, value).steps(steps))
+    let twins = copies::unwrapped_key_copies(
+        state,
+        value.expose_secret(),
+        state.store.next_handle(),
+        &attributes,
+        spec.wrapping,
+    );
+    let mut planned = created(state, attributes, caller.user, value).steps(steps);
+    planned.mutations.extend(copies::mutations(twins));
+    Ok(planned)
 }
 
 // ---- Keys leaving the HSM --------------------------------------------------------
@@ -632,6 +654,21 @@ pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
         };
         planned = planned.with(Mutation::WriteFile(out.name.to_owned(), bytes, out.origin));
     }
+    // The blob is a copy of the key: in the file (recorded after the
+    // file is written, which forgets what it held before), or handed back
+    // to be printed or shown.
+    planned = planned.with(Mutation::Copy(copies::KeyCopy {
+        key: spec.key,
+        place: spec.out.map_or(copies::CopyPlace::Transcript, |o| {
+            copies::CopyPlace::File(o.name.to_owned())
+        }),
+        form: copies::CopyForm::Wrapped {
+            wrapping: spec.wrapping,
+            header: spec.header && spec.out.is_some(),
+        },
+        via: None,
+        unwrapped_by: None,
+    }));
     Ok(planned)
 }
 
@@ -663,13 +700,21 @@ pub fn export(state: &HsmState, key: KeyHandle, wrapping: KeyHandle, out: &str) 
         &blob,
         state.step_rule(steps::may_show_key(target, caller)),
     )?;
-    Ok(Planned::new(())
+    let exported = copies::plaintext_copies(
+        state,
+        plain.expose_secret(),
+        &copies::CopyPlace::File(out.to_owned()),
+        Some(wrapping),
+    );
+    let mut planned = Planned::new(())
         .with(Mutation::WriteFile(
             out.to_owned(),
             plain.expose_secret().to_vec(),
             FileOrigin::ExSymKey { key },
         ))
-        .steps(steps))
+        .steps(steps);
+    planned.mutations.extend(copies::mutations(exported));
+    Ok(planned)
 }
 
 /// A wrap or unwrap of bytes that are not an HSM key, under an HSM key
@@ -732,6 +777,20 @@ pub fn host_wrap(state: &HsmState, spec: &HostWrapSpec<'_>) -> Plan<SecretBytes>
             result.expose_secret().to_vec(),
             out.origin,
         ));
+    }
+    if !spec.wrap {
+        // Unwrapped bytes that are an HSM key are a plaintext copy of it:
+        // in the file, and where the result is printed or shown.
+        let places = spec
+            .out
+            .map(|o| copies::CopyPlace::File(o.name.to_owned()))
+            .into_iter()
+            .chain([copies::CopyPlace::Transcript]);
+        for place in places {
+            let found =
+                copies::plaintext_copies(state, result.expose_secret(), &place, Some(spec.key));
+            planned.mutations.extend(copies::mutations(found));
+        }
     }
     Ok(planned)
 }

@@ -59,6 +59,9 @@ pub struct KeySight {
     pub key: KeyView,
     /// The actor's three verdicts on it.
     pub row: access::AccessRow,
+    /// Whether the actor can read the key's label and id
+    /// ([`access::sees_label`]); when not, `key` carries them empty.
+    pub label_visible: bool,
 }
 
 /// What one actor sees of one file.

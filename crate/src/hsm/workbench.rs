@@ -16,6 +16,7 @@
 //! dialects call.
 
 use super::audit::Dialect;
+use super::copies::{self, CopyPlace, KeyCopy, OutputUse, SeparationReport};
 use super::error::{HsmError, HsmErrorKind, Stage};
 use super::files::{FileOrigin, check_file_name};
 use super::ops::{self, NewKeyTemplate, OpFailure, OutFile, Planned};
@@ -123,6 +124,9 @@ pub struct UnwrapResult {
     /// recovered `A` beside the expected IV, KWP's length and padding
     /// verdicts), which holds no key data ([`IvCheckSummary`]).
     pub iv_check: Option<IvCheckSummary>,
+    /// Key-separation attacks the unwrap completed ([`super::copies`]):
+    /// the page says so plainly.
+    pub separations: Vec<SeparationReport>,
 }
 
 fn pasted_kek(bytes: &[u8]) -> Result<Kek, HsmError> {
@@ -193,8 +197,9 @@ impl Session {
             wrapping: handle_of(request.kek),
         };
         let out = out_name.map(|name| OutFile { name, origin });
+        let mut shown = Vec::new();
         let (result, steps) = self.page_op(audit_text, handles, |s| {
-            match (request.target, request.kek) {
+            let mut plan = match (request.target, request.kek) {
                 (WorkbenchKey::Handle(key), WorkbenchKey::Handle(wrapping)) => ops::wrap(
                     &s.state,
                     &ops::WrapSpec {
@@ -228,8 +233,15 @@ impl Session {
                 (WorkbenchKey::Handle(_), WorkbenchKey::Pasted(_)) => {
                     Err(OpFailure::from(check(HsmErrorKind::ExternalKek)))
                 }
+            };
+            if let Ok(p) = plan.as_mut() {
+                shown = shown_in_workbench(&mut p.mutations);
             }
+            plan
         });
+        self.state
+            .copies
+            .set_output(copies::WorkbenchOutput::Wrapped, shown);
         let (wrapped, _) = result?;
         let (trace, _, trace_withheld, _) = shown_steps(steps);
         Ok(WrapResult {
@@ -249,8 +261,9 @@ impl Session {
             request.mechanism,
             request.iv.as_ref(),
         );
+        let mut shown = Vec::new();
         let (result, steps) = self.page_op(audit_text, handles, |s| {
-            match (request.kek, &request.into) {
+            let mut plan = match (request.kek, &request.into) {
                 (WorkbenchKey::Handle(unwrapping), UnwrapInto::NewKey(template)) => ops::unwrap(
                     &s.state,
                     &ops::UnwrapSpec {
@@ -302,9 +315,35 @@ impl Session {
                 }
                 (WorkbenchKey::Pasted(k), UnwrapInto::Bytes) => {
                     standalone_unwrap(k, request.mechanism, request.iv.as_ref(), request.wrapped)
+                        .map(|mut p| {
+                            // A pasted KEK can open a blob of an HSM key: the
+                            // bytes are that key's plaintext (compared inside
+                            // the HSM, by KCV and then value).
+                            if let Unwrapped::Bytes(bytes) = &p.result {
+                                let found = copies::plaintext_copies(
+                                    &s.state,
+                                    bytes.expose_secret(),
+                                    &CopyPlace::Transcript,
+                                    None,
+                                );
+                                p.mutations.extend(copies::mutations(found));
+                            }
+                            p
+                        })
                 }
+            };
+            if let Ok(p) = plan.as_mut() {
+                shown = shown_in_workbench(&mut p.mutations);
             }
+            plan
         });
+        self.state
+            .copies
+            .set_output(copies::WorkbenchOutput::Unwrapped, shown);
+        let separations = match &result {
+            Ok((_, effects)) => effects.separations.clone(),
+            Err(_) => Vec::new(),
+        };
         let ran = steps.is_some();
         let (_, trace, withheld, iv_check) = shown_steps(steps);
         let trace_withheld = if ran {
@@ -318,6 +357,7 @@ impl Session {
             trace,
             trace_withheld,
             iv_check,
+            separations,
         }
     }
 }
@@ -381,6 +421,29 @@ fn standalone_unwrap(
             steps: Some(Box::new(steps)),
         }),
     }
+}
+
+/// The workbench shows what an operation hands back: its copies "printed"
+/// are in the workbench's output instead, and a blob it also saved to a
+/// file is shown as well. Returns the copies the output holds.
+fn shown_in_workbench(mutations: &mut [ops::Mutation]) -> Vec<KeyCopy> {
+    let mut shown: Vec<KeyCopy> = Vec::new();
+    for m in mutations.iter_mut() {
+        let ops::Mutation::Copy(c) = m else { continue };
+        if c.place == CopyPlace::Transcript {
+            c.place = CopyPlace::Workbench(OutputUse::Shown);
+        }
+        if matches!(c.place, CopyPlace::File(_) | CopyPlace::Workbench(_)) {
+            let s = KeyCopy {
+                place: CopyPlace::Workbench(OutputUse::Shown),
+                ..c.clone()
+            };
+            if !shown.contains(&s) {
+                shown.push(s);
+            }
+        }
+    }
+    shown
 }
 
 fn handle_of(key: WorkbenchKey<'_>) -> Option<KeyHandle> {

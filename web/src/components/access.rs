@@ -224,6 +224,7 @@ pub fn WhoCanSee(props: &WhoCanSeeProps) -> Html {
                 <h2 id="access-title">{ "Who can see a key" }</h2>
                 { tenancy_switch(props) }
                 <p class="muted">{ "Create a key (or select one): this panel shows who could get its plaintext, a wrapped copy, or use it, in both tenancy modes." }</p>
+                <p class="scenario-link"><a href={format!("#{}", super::scenario::SCENARIO_ID)}>{ "How a sensitive key leaks, and how to stop it" }</a></p>
             </section>
         };
     };
@@ -248,6 +249,9 @@ pub fn WhoCanSee(props: &WhoCanSeeProps) -> Html {
                 { current_table }
                 { other_table }
             </div>
+            <p class="scenario-link">
+                <a href={format!("#{}", super::scenario::SCENARIO_ID)}>{ "How a sensitive key leaks, and how to stop it" }</a>
+                { " — the attack and the defence, step by step." }</p>
             <h3 id="access-sources">{ "Sources" }</h3>
             <ol class="refs" aria-labelledby="access-sources">
                 { for refs.0.iter().map(|s| html! { <li>{ s.citation() }</li> }) }

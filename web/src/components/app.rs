@@ -55,9 +55,8 @@ impl SessionView {
             shared: matrix_key.and_then(|h| session.who_can_see(h, TenancyMode::SharedMultiTenant)),
             dedicated: matrix_key
                 .and_then(|h| session.who_can_see(h, TenancyMode::DedicatedSingleTenant)),
-            matrix_label: matrix_key
-                .and_then(|h| session.key(h))
-                .map(|k| k.label().to_owned()),
+            // Only a label the actor may read (not alice's after bob logs in).
+            matrix_label: matrix_key.and_then(|h| session.label_seen_by(h, view_as)),
             matrix_key,
             keys: Rc::new(keys),
         }
@@ -209,6 +208,7 @@ pub fn App() -> Html {
                         <span aria-hidden="true">{ if s.ok { "✔ " } else { "✖ " } }</span>{ s.text.clone() }
                     }
                 </p>
+                { crate::components::scenario::separation_notices(&state.notices.separations, &dispatch) }
                 if !state.start_dismissed {
                     { start_strip(&seed_ran, &on_show_steps, &dispatch) }
                 }
@@ -255,6 +255,7 @@ pub fn App() -> Html {
                         tenancy={view.tenancy}
                         view_as={state.keys.view_as}
                         dispatch={dispatch.clone()} />
+                    <crate::components::scenario::LeakScenario next_handle={view.next_handle} dispatch={dispatch.clone()} />
                 </div>
                 <div class="import">
                     <crate::components::byok::ByokPanel

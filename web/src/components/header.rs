@@ -28,6 +28,8 @@ fn actor_value(actor: Actor) -> &'static str {
     match actor {
         Actor::You => "you",
         Actor::PageHost => "host",
+        Actor::OriginCode => "origin",
+        Actor::OtherUser => "user",
         Actor::OtherTenant => "tenant",
         Actor::Provider => "provider",
         Actor::BlobHolder => "blob",

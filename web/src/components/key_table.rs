@@ -258,7 +258,7 @@ pub fn KeyTable(props: &KeyTableProps) -> Html {
         } else {
             html! { { for rows.into_iter().map(|sight| {
                 let k = &sight.key;
-                let hidden = sees_nothing(&sight);
+                let hidden = sees_nothing(&sight) || !sight.label_visible;
                 let sees = match (sight.row.plaintext.answer, sight.row.wrapped_blob.answer) {
                     (Answer::Yes, _) => "the key's value",
                     (Answer::Possible, _) => "possibly the key's value",

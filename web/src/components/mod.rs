@@ -12,6 +12,7 @@
 //! | wrap / unwrap workbench | [`workbench`] |
 //! | IV and step viewer | [`step_viewer`] |
 //! | who can see the selected key, both tenancy modes, the tenancy switch | [`access`] |
+//! | key-separation notices; "How a sensitive key leaks, and how to stop it" | [`scenario`] |
 //! | the W function as a picture (SVG) | [`w_diagram`] |
 //! | every byte explained: a blob's byte map | [`byte_map`] |
 //! | what handles are, as the session shows it | [`handles`] |
@@ -31,6 +32,7 @@ pub mod footer;
 pub mod handles;
 pub mod header;
 pub mod key_table;
+pub mod scenario;
 pub mod start;
 pub mod step_viewer;
 pub mod terminal;

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use keywrap_core::Mechanism;
 use keywrap_core::encoding::Format;
+use keywrap_core::hsm::copies::{OutputUse, WorkbenchOutput};
 use keywrap_core::hsm::{KeyView, MAX_FILE_SIZE};
 use keywrap_core::store::{KeyHandle, KeyType};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -312,13 +313,17 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         })
     };
 
-    let copy = |text: String, what: &'static str| {
+    let copy = |text: String, what: &'static str, which: WorkbenchOutput| {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
             let d = d.clone();
             crate::browser::copy_text(
                 text.clone(),
                 Callback::from(move |r: Result<(), String>| {
+                    if r.is_ok() {
+                        // A copy of what the output holds, for who-can-see.
+                        d.dispatch(Action::WorkbenchOutputUsed(which, OutputUse::Copied));
+                    }
                     let (text, ok) = match r {
                         Ok(()) => (format!("Copied the {what} to the clipboard."), true),
                         Err(e) => (format!("Could not copy the {what}: {e}."), false),
@@ -376,7 +381,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 };
                 Callback::from(move |_: MouseEvent| {
                     let (text, ok) = match crate::browser::download(&name, &bytes) {
-                        Ok(()) => (format!("Downloaded the wrapped key as \"{name}\"."), true),
+                        Ok(()) => {
+                            let used = OutputUse::Downloaded;
+                            d.dispatch(Action::WorkbenchOutputUsed(WorkbenchOutput::Wrapped, used));
+                            (format!("Downloaded the wrapped key as \"{name}\"."), true)
+                        }
                         Err(e) => (format!("Download failed: {e}."), false),
                     };
                     d.dispatch(Action::Status { text, ok });
@@ -398,7 +407,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     <textarea id="wrap-output" class="mono" readonly=true rows="3"
                         data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={text.clone()} />
                     <div class="buttons">
-                        <button type="button" onclick={copy(text, "wrapped key")} aria-label="Copy wrapped key">{ "Copy" }</button>
+                        <button type="button" onclick={copy(text, "wrapped key", WorkbenchOutput::Wrapped)} aria-label="Copy wrapped key">{ "Copy" }</button>
                         <button type="button" onclick={on_download}>{ "Download" }</button>
                         <button type="button" onclick={on_use}>{ "Use as unwrap input" }</button>
                         { steps_button.clone() }
@@ -440,7 +449,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     <label for="unwrap-output">{ "Unwrapped key output" }</label>
                     <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={text.clone()} />
                     <div class="buttons">
-                        <button type="button" onclick={copy(text, "unwrapped key")} aria-label="Copy unwrapped key">{ "Copy" }</button>
+                        <button type="button" onclick={copy(text, "unwrapped key", WorkbenchOutput::Unwrapped)} aria-label="Copy unwrapped key">{ "Copy" }</button>
                         { steps_button.clone() }
                     </div>
                 </div>

@@ -33,6 +33,7 @@ use std::rc::Rc;
 
 use keywrap_core::access::{Actor, TenancyMode};
 use keywrap_core::encoding;
+use keywrap_core::hsm::copies::{OutputUse, SeparationReport, WorkbenchOutput};
 use keywrap_core::hsm::header::WrappedKeyFile;
 use keywrap_core::hsm::ops::NewKeyTemplate;
 use keywrap_core::hsm::{
@@ -47,7 +48,9 @@ use yew::Reducible;
 use zeroize::Zeroizing;
 
 pub use keys::{BulkField, BulkForm, DEFAULT_BULK_PREFIX, KeysState, Revealed, SortColumn};
-pub use notices::{MAX_NOTICES, NetworkCount, Notice, NoticesState, StatusLine};
+pub use notices::{
+    MAX_NOTICES, MAX_SEPARATIONS, NetworkCount, Notice, NoticesState, SeparationNotice, StatusLine,
+};
 pub use terminal::{MAX_HISTORY, MAX_TRANSCRIPT, TerminalState, TranscriptEntry};
 pub use trace::{TraceBody, TraceMove, TraceRecord, TraceState};
 pub use workbench::{
@@ -224,6 +227,11 @@ pub enum Action {
     StartLearn,
     /// Put the start strip away.
     DismissStart,
+    /// The page copied or downloaded a workbench output (the core counts
+    /// it as a copy of the keys it holds).
+    WorkbenchOutputUsed(WorkbenchOutput, OutputUse),
+    /// Put a key-separation notice away.
+    DismissSeparation(u64),
 }
 
 /// How a line run on the user's behalf ended.
@@ -422,6 +430,23 @@ impl AppState {
             Action::Status { text, ok } => self.set_status(text, ok),
             Action::StartLearn => self.start_learn(),
             Action::DismissStart => self.start_dismissed = true,
+            Action::WorkbenchOutputUsed(which, how) => {
+                if let Ok(mut session) = self.session.try_borrow_mut() {
+                    session.workbench_output_used(which, how);
+                }
+                self.revision += 1;
+            }
+            Action::DismissSeparation(id) => {
+                Rc::make_mut(&mut self.notices).dismiss_separation(id);
+            }
+        }
+    }
+
+    /// Announces the key-separation attacks an operation completed.
+    fn separated(&mut self, reports: &[SeparationReport]) {
+        for report in reports {
+            let id = self.fresh_id();
+            Rc::make_mut(&mut self.notices).separation(id, report.clone());
         }
     }
 
@@ -503,6 +528,7 @@ impl AppState {
         if outcome.effects.login_changed {
             Rc::make_mut(&mut self.keys).revealed = None;
         }
+        self.separated(&outcome.effects.separations);
         // A typed wrap or unwrap becomes the step viewer's last operation,
         // exactly as a workbench one does.
         if let Some(steps) = outcome.steps {
@@ -783,6 +809,7 @@ impl AppState {
         drop(session);
         drop(pasted_kek);
         self.revision += 1;
+        self.separated(&result.separations);
         let body = match (result.trace, result.trace_withheld) {
             (Some(trace), _) => TraceBody::Unwrap(trace),
             (None, reason) => TraceBody::Withheld(WithheldSteps {
