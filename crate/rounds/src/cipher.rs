@@ -1,18 +1,38 @@
 //! [`KekCipher`]: the expanded AES key of a KEK, and the non-generic entry
 //! points that run W and W⁻¹ with it.
+//!
+//! Which AES runs: natively, the `aes` crate (AES-NI where the CPU has it,
+//! fixslice otherwise) for everything. In the page (`wasm32` built with
+//! `simd128`), a single key's chain of dependent blocks (W, W⁻¹, their
+//! traces and slices, single blocks) goes through [`crate::vperm`], one
+//! block per register pass; the interleaved many-key rounds keep the `aes`
+//! crate's fixslice, whose four blocks per pass suit independent keys.
 
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use aes::Block;
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
-use aes::{Aes128, Aes192, Aes256, Block};
+use aes::{Aes128, Aes192, Aes256};
 
-use crate::w::{Off, Step, UnwrapMany, UnwrapRange, WrapMany, WrapRange};
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use crate::w::{Off, UnwrapRange, WrapRange};
+use crate::w::{Step, UnwrapMany, WrapMany};
 
 /// An expanded AES-128, AES-192 or AES-256 key, for key wrap.
 ///
 /// The key schedule is computed once by [`KekCipher::new`] and wiped when
-/// the value is dropped (the `aes` crate's `zeroize` support); the raw key
-/// bytes are not kept. There is no `Clone` and no `Debug`: `keywrap-core`'s
-/// `Kek` wraps this type and prints only its size.
-pub enum KekCipher {
+/// the value is dropped (the `aes` crate's `zeroize` support, and
+/// [`vperm::Schedule`](crate::vperm::Schedule)'s own); the raw key bytes are
+/// not kept. There is no `Clone` and no `Debug`: `keywrap-core`'s `Kek`
+/// wraps this type and prints only its size.
+pub struct KekCipher {
+    aes: AesKey,
+    /// The same key for the vector-permute AES (page builds only).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    vperm: crate::vperm::Schedule,
+}
+
+/// The `aes` crate's expanded key, by length.
+enum AesKey {
     /// AES-128 (16-byte key).
     Aes128(Aes128),
     /// AES-192 (24-byte key).
@@ -24,10 +44,10 @@ pub enum KekCipher {
 /// Runs `$body` with `$c` bound to the concrete AES type.
 macro_rules! with_cipher {
     ($self:expr, |$c:ident| $body:expr) => {
-        match $self {
-            KekCipher::Aes128($c) => $body,
-            KekCipher::Aes192($c) => $body,
-            KekCipher::Aes256($c) => $body,
+        match &$self.aes {
+            AesKey::Aes128($c) => $body,
+            AesKey::Aes192($c) => $body,
+            AesKey::Aes256($c) => $body,
         }
     };
 }
@@ -36,23 +56,94 @@ impl KekCipher {
     /// Expands a 16-, 24- or 32-byte key; `None` for any other length.
     #[inline(never)]
     pub fn new(key: &[u8]) -> Option<KekCipher> {
-        match key.len() {
-            16 => Aes128::new_from_slice(key).ok().map(KekCipher::Aes128),
-            24 => Aes192::new_from_slice(key).ok().map(KekCipher::Aes192),
-            32 => Aes256::new_from_slice(key).ok().map(KekCipher::Aes256),
+        let aes = match key.len() {
+            16 => Aes128::new_from_slice(key).ok().map(AesKey::Aes128),
+            24 => Aes192::new_from_slice(key).ok().map(AesKey::Aes192),
+            32 => Aes256::new_from_slice(key).ok().map(AesKey::Aes256),
             _ => None,
-        }
+        }?;
+        Some(KekCipher {
+            aes,
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            vperm: crate::vperm::Schedule::new(key)?,
+        })
     }
 
     /// The key length in bytes: 16, 24 or 32.
     pub fn key_len(&self) -> usize {
-        match self {
-            KekCipher::Aes128(_) => 16,
-            KekCipher::Aes192(_) => 24,
-            KekCipher::Aes256(_) => 32,
+        match self.aes {
+            AesKey::Aes128(_) => 16,
+            AesKey::Aes192(_) => 24,
+            AesKey::Aes256(_) => 32,
         }
     }
 
+    /// Which AES runs a single key's chain of blocks in this build:
+    /// `"vperm wasm simd128"` in the page, `"aes crate"` elsewhere (the
+    /// browser tests check that the page build uses the SIMD code).
+    pub const SINGLE_CHAIN_AES: &'static str =
+        if cfg!(all(target_arch = "wasm32", target_feature = "simd128")) {
+            "vperm wasm simd128"
+        } else {
+            "aes crate"
+        };
+}
+
+/// The single-key chains in the page's SIMD build: the vector-permute AES
+/// (each method does what its native twin below documents).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl KekCipher {
+    /// One AES block encryption in place (KWP with one semiblock, KCVs).
+    #[inline(never)]
+    pub fn encrypt_block(&self, block: &mut [u8; 16]) {
+        self.vperm.encrypt_block(block);
+    }
+
+    /// One AES block decryption in place (KWP with one semiblock).
+    #[inline(never)]
+    pub fn decrypt_block(&self, block: &mut [u8; 16]) {
+        self.vperm.decrypt_block(block);
+    }
+
+    /// W over `buf` = `A | R[1] | … | R[n]` (n ≥ 2).
+    #[inline(never)]
+    pub fn w(&self, buf: &mut [u8]) {
+        self.vperm.w(buf);
+    }
+
+    /// W⁻¹ over `buf` = `C[0] | … | C[n]` (n ≥ 2).
+    #[inline(never)]
+    pub fn w_inverse(&self, buf: &mut [u8]) {
+        self.vperm.w_inverse(buf);
+    }
+
+    /// W, pushing every step onto `steps`.
+    pub fn w_traced(&self, buf: &mut [u8], steps: &mut Vec<Step>) {
+        self.vperm.w_traced(buf, steps);
+    }
+
+    /// W⁻¹, pushing every step onto `steps`.
+    pub fn w_inverse_traced(&self, buf: &mut [u8], steps: &mut Vec<Step>) {
+        self.vperm.w_inverse_traced(buf, steps);
+    }
+
+    /// At most `max_steps` steps of W after the first `done`.
+    #[inline(never)]
+    pub fn w_steps(&self, buf: &mut [u8], done: usize, max_steps: usize) -> usize {
+        self.vperm.w_steps(buf, done, max_steps)
+    }
+
+    /// At most `max_steps` steps of W⁻¹ after the first `done`.
+    #[inline(never)]
+    pub fn w_inverse_steps(&self, buf: &mut [u8], done: usize, max_steps: usize) -> usize {
+        self.vperm.w_inverse_steps(buf, done, max_steps)
+    }
+}
+
+/// The single-key chains natively (and in a wasm build without SIMD): the
+/// `aes` crate.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+impl KekCipher {
     /// One AES block encryption in place (KWP with one semiblock, KCVs).
     #[inline(never)]
     pub fn encrypt_block(&self, block: &mut [u8; 16]) {
@@ -133,11 +224,18 @@ impl KekCipher {
         with_cipher!(self, |c| c.decrypt_with_backend(rounds));
         to
     }
+}
 
+impl KekCipher {
     /// W over every buffer of `bufs`, interleaving keys: runs of
     /// consecutive buffers of equal length go through the cipher's
     /// parallel blocks together (sort by length first for the best
     /// grouping). Each buffer ends exactly as [`w`](Self::w) would leave it.
+    ///
+    /// This runs on the `aes` crate in every build: in the page its
+    /// fixslice computes four keys' blocks per pass, which measured as fast
+    /// as the vector-permute AES one key after the other, or in lockstep
+    /// (`rounds_many_bench` in the in-browser benchmark).
     #[inline(never)]
     pub fn w_many(&self, bufs: &mut [&mut [u8]]) {
         let rounds = WrapMany { bufs };

@@ -36,10 +36,17 @@
 //!
 //! All three give byte for byte the same result (tested in `keywrap-core`
 //! against RustCrypto's `aes-kw`).
+//!
+//! In the page, a single key's chain runs on [`vperm`]: a constant-time AES
+//! over WebAssembly SIMD128 (the vector-permute technique), a block per
+//! register pass instead of the fixslice's four-blocks-for-one; natively
+//! the `aes` crate runs everything ([`KekCipher::SINGLE_CHAIN_AES`] says
+//! which, [`vperm`] says why it is constant time).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod cipher;
+pub mod vperm;
 mod w;
 
 pub use cipher::KekCipher;

@@ -47,19 +47,19 @@ impl Kek {
 
     /// The key length in bits: 128, 192 or 256.
     pub fn bits(&self) -> u16 {
-        match self.cipher {
-            KekCipher::Aes128(_) => 128,
-            KekCipher::Aes192(_) => 192,
-            KekCipher::Aes256(_) => 256,
+        match self.cipher.key_len() {
+            16 => 128,
+            24 => 192,
+            _ => 256,
         }
     }
 
     /// `AES-128`, `AES-192` or `AES-256`.
     pub fn algorithm(&self) -> &'static str {
-        match self.cipher {
-            KekCipher::Aes128(_) => "AES-128",
-            KekCipher::Aes192(_) => "AES-192",
-            KekCipher::Aes256(_) => "AES-256",
+        match self.cipher.key_len() {
+            16 => "AES-128",
+            24 => "AES-192",
+            _ => "AES-256",
         }
     }
 

@@ -199,9 +199,12 @@ pub fn kwp_sliced_bench(
 }
 
 /// The page's AES itself, for reading the other figures: `iterations` AES-256
-/// encryptions of one block at a time (the chain one key's W is), then of
-/// four blocks per call (what `wrap_many` gives the bitsliced software AES).
-/// Returns `[ns_per_block_single, ns_per_block_in_fours]`.
+/// encryptions of one block at a time with the `aes` crate's fixslice (the
+/// chain one key's W was before the vector-permute AES), then of four
+/// blocks per call (what `wrap_many` gives the fixslice), then one block at
+/// a time with the vector-permute AES over SIMD128 that the W rounds now use
+/// for one key (encryption, then decryption). Returns
+/// `[ns_fixslice_single, ns_fixslice_each_in_fours, ns_vperm_encrypt, ns_vperm_decrypt]`.
 #[wasm_bindgen]
 pub fn aes_block_bench(iterations: u32) -> Result<Vec<f64>, JsError> {
     use aes::cipher::{BlockCipherEncrypt, KeyInit};
@@ -219,8 +222,67 @@ pub fn aes_block_bench(iterations: u32) -> Result<Vec<f64>, JsError> {
     }
     let end = now_ms()?;
     std::hint::black_box((block, four));
+    let vperm = keywrap_rounds::vperm::Schedule::new(&[0x42; 32])
+        .ok_or_else(|| JsError::new("AES-256 key refused"))?;
+    let enc = vperm.encryptor();
+    let mut b = [0u8; 16];
+    let t0 = now_ms()?;
+    for _ in 0..iterations {
+        enc.encrypt(&mut b);
+    }
+    let t1 = now_ms()?;
+    let dec = vperm.decryptor();
+    for _ in 0..iterations {
+        dec.decrypt(&mut b);
+    }
+    let t2 = now_ms()?;
+    std::hint::black_box(b);
     let n = f64::from(iterations.max(1));
-    Ok(vec![(mid - start) * 1e6 / n, (end - mid) * 1e6 / n])
+    Ok(vec![
+        (mid - start) * 1e6 / n,
+        (end - mid) * 1e6 / n,
+        (t1 - t0) * 1e6 / n,
+        (t2 - t1) * 1e6 / n,
+    ])
+}
+
+/// The many-key W rounds alone over `count` buffers of 40 bytes (a 256-bit
+/// key under its IV) and an AES-256 KEK: `KekCipher::w_many` (the `aes`
+/// crate's fixslice, four keys per pass) beside the vector-permute AES one
+/// key after the other (the measurement behind keeping the fixslice for
+/// batches). Checks that both agree. Returns `[fixslice_many_ms, vperm_one_by_one_ms]`.
+#[wasm_bindgen]
+pub fn rounds_many_bench(count: u32) -> Result<Vec<f64>, JsError> {
+    let key = [0x42; 32];
+    let fixslice =
+        keywrap_rounds::KekCipher::new(&key).ok_or_else(|| JsError::new("key refused"))?;
+    let vperm =
+        keywrap_rounds::vperm::Schedule::new(&key).ok_or_else(|| JsError::new("key refused"))?;
+    let make = || -> Vec<Vec<u8>> {
+        (0..count)
+            .map(|k| {
+                let mut b = vec![0xa6; 40];
+                for (x, y) in b.iter_mut().skip(8).zip(k.to_le_bytes().iter().cycle()) {
+                    *x = *y;
+                }
+                b
+            })
+            .collect()
+    };
+    let mut a = make();
+    let mut b = make();
+    let t0 = now_ms()?;
+    let mut refs: Vec<&mut [u8]> = a.iter_mut().map(|x| x.as_mut_slice()).collect();
+    fixslice.w_many(&mut refs);
+    let t1 = now_ms()?;
+    for buf in b.iter_mut() {
+        vperm.w(buf);
+    }
+    let t2 = now_ms()?;
+    if a != b {
+        return Err(JsError::new("fixslice and vperm many-key rounds disagree"));
+    }
+    Ok(vec![t1 - t0, t2 - t1])
 }
 
 fn main() {}
