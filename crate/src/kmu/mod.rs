@@ -1,9 +1,12 @@
 //! The AWS CloudHSM `key_mgmt_util` (KMU, Client SDK 3) dialect: its lexer,
-//! its one command table ([`spec::COMMANDS`]), the typed commands, the text
-//! KMU prints, its return codes and completion. It spells and prints the
-//! HSM's operations ([`crate::hsm::ops`]); it decides no HSM rule.
+//! its one command table ([`spec::COMMANDS`]), one struct per command that
+//! reads its flags and runs itself (`commands/`), the text KMU prints, its
+//! return codes and completion. It spells and prints the HSM's operations
+//! ([`crate::hsm::ops`]); it decides no HSM rule.
 
+mod args;
 mod command;
+mod commands;
 mod complete;
 mod error;
 pub(crate) mod exec;
@@ -12,7 +15,8 @@ mod render;
 mod retcode;
 pub mod spec;
 
-pub use command::{AttributeSelector, Command, HelpTopic, NoHeaderTemplate, parse_kcv, parse_line};
+pub use args::parse_kcv;
+pub use command::{Command, parse_line};
 pub use error::KmuError;
 pub use render::{HandleSpan, help_text, list_attributes_text, mechanisms_text, usage_text};
 pub use retcode::ReturnCode;
@@ -98,7 +102,7 @@ pub(crate) fn run(session: &mut Session, line: &str) -> Outcome {
     };
     let audit_text = command.audit_text();
     match exec::plan(&session.state, session.key_source.as_mut(), &command) {
-        Ok(ran) => {
+        Ok((ran, steps)) => {
             let effects = session.apply(ran.mutations);
             let mut handles = ran.handles;
             handles.extend(effects.deleted.iter().copied());
@@ -112,26 +116,21 @@ pub(crate) fn run(session: &mut Session, line: &str) -> Outcome {
                 error: None,
                 effects,
                 exit: ran.exit,
-                steps: ran.steps,
+                steps,
                 dialect: Dialect::Kmu,
             }
         }
         Err(failure) => {
             let code = failure.error.return_code();
-            session.record(
-                Dialect::Kmu,
-                audit_text,
-                exec::command_handles(&command),
-                code,
-            );
+            let mut handles = command.parsed().handles();
+            handles.sort_unstable();
+            handles.dedup();
+            session.record(Dialect::Kmu, audit_text, handles, code);
             let mut out = Out::default();
             out.status(failure.function, code);
             out.line(&format!("{INDENT}Reason: {}", failure.error));
             if failure.cluster {
                 out.cluster(code);
-            }
-            if let KmuError::Usage { command, .. } = &failure.error {
-                out.push(&usage_text(*command));
             }
             Outcome {
                 output: out.text,

@@ -1,30 +1,11 @@
-//! The one command table: each KMU command's name, summary, syntax, flags,
-//! the `Cfm…` function that reports it and whether it ends with the cluster
-//! block. Help, usage, parsing, completion and secret masking all read it.
+//! The one command table: each KMU command's name, summary, syntax, flags
+//! (with the values completion offers), the `Cfm…` function that reports
+//! it, whether it ends with the cluster block, and the struct that reads and
+//! runs it ([`super::commands`]). Help, usage, parsing, running, completion
+//! and secret masking all read it, so adding a command is one struct and
+//! one row.
 
-/// The commands the console knows. Declared in `help` order, which is the
-/// order of [`COMMANDS`] (checked when compiling).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[allow(missing_docs)] // Each is the command its row of COMMANDS names.
-pub enum CommandName {
-    Help,
-    Exit,
-    LoginHsm,
-    LogoutHsm,
-    LoginStatus,
-    AesWrapUnwrap,
-    DeleteKey,
-    ExSymKey,
-    FindKey,
-    GenSymKey,
-    GetAttribute,
-    ImSymKey,
-    ListAttributes,
-    SetAttribute,
-    ShareKey,
-    UnWrapKey,
-    WrapKey,
-}
+use super::commands::{self as c, Parser, parser, words_parser};
 
 /// One flag of a command's grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +16,10 @@ pub struct Flag {
     pub takes_value: bool,
     /// Whether that value is a secret (a password): never echoed, never audited.
     pub secret: bool,
+    /// The values tab completion offers after it (empty for free text such
+    /// as a label or an IV). Key types and sizes follow KMU's documentation
+    /// as this console accepts them.
+    pub values: &'static [&'static str],
 }
 
 const fn v(name: &'static str) -> Flag {
@@ -42,6 +27,7 @@ const fn v(name: &'static str) -> Flag {
         name,
         takes_value: true,
         secret: false,
+        values: &[],
     }
 }
 const fn s(name: &'static str) -> Flag {
@@ -49,6 +35,7 @@ const fn s(name: &'static str) -> Flag {
         name,
         takes_value: false,
         secret: false,
+        values: &[],
     }
 }
 const fn secret(name: &'static str) -> Flag {
@@ -56,14 +43,20 @@ const fn secret(name: &'static str) -> Flag {
         name,
         takes_value: true,
         secret: true,
+        values: &[],
+    }
+}
+
+impl Flag {
+    /// The same flag, with the values completion offers after it.
+    const fn one_of(self, values: &'static [&'static str]) -> Self {
+        Self { values, ..self }
     }
 }
 
 /// One row of the command table.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandSpec {
-    /// The command.
-    pub command: CommandName,
     /// The name as typed.
     pub name: &'static str,
     /// One line for `help`.
@@ -79,16 +72,24 @@ pub struct CommandSpec {
     pub function: &'static str,
     /// Whether its status ends with the cluster block.
     pub cluster: bool,
+    /// Reads the command's words into its struct, which runs it.
+    pub(crate) parse: Parser,
 }
 
 const WRAP_NOTE: &str = "-m: 4 AES_KEY_WRAP_PAD_PKCS5, 5 NIST_AES_WRAP_NO_PAD (RFC 3394),\n\
      \x20   6 NIST_AES_WRAP_PAD (RFC 5649). See: help mechanisms.\n\
      -i: CloudHSM accepts only A6A6A6A6A6A6A6A6 with -m 4 and 5, none with -m 6.";
 
+/// `-t` / `-kt`: 16 GENERIC_SECRET, 31 AES.
+const KEY_TYPES: &[&str] = &["16", "31"];
+/// `-m` of the key wraps: 4, 5, 6.
+const HSM_MECHANISMS: &[&str] = &["4", "5", "6"];
+/// A 0-or-1 flag.
+const BITS: &[&str] = &["0", "1"];
+
 /// Every command, in `help` order.
 pub const COMMANDS: [CommandSpec; 17] = [
     CommandSpec {
-        command: CommandName::Help,
         name: "help",
         summary: "Displays this information",
         syntax: "help [<command> | mechanisms]",
@@ -96,9 +97,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[],
         function: "Cfm3Util",
         cluster: false,
+        parse: words_parser::<c::Help>,
     },
     CommandSpec {
-        command: CommandName::Exit,
         name: "exit",
         summary: "Exits this application",
         syntax: "exit",
@@ -106,9 +107,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[],
         function: "Cfm3Util",
         cluster: false,
+        parse: parser::<c::Exit>,
     },
     CommandSpec {
-        command: CommandName::LoginHsm,
         name: "loginHSM",
         summary: "Login to the HSM",
         syntax: "loginHSM -u <CO|CU> -s <user name> [-p <password>]",
@@ -116,12 +117,12 @@ pub const COMMANDS: [CommandSpec; 17] = [
             "Users: admin (CO), alice (CU, you), bob (CU). Any password is accepted:\n\
              the page has no secrets to check it against, and never records it.",
         ),
-        flags: &[v("-u"), v("-s"), secret("-p")],
+        flags: &[v("-u").one_of(&["CO", "CU"]), v("-s"), secret("-p")],
         function: "Cfm3LoginHSM",
         cluster: false,
+        parse: parser::<c::LoginHsm>,
     },
     CommandSpec {
-        command: CommandName::LogoutHsm,
         name: "logoutHSM",
         summary: "Logout from the HSM",
         syntax: "logoutHSM",
@@ -129,9 +130,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[],
         function: "Cfm3LogoutHSM",
         cluster: false,
+        parse: parser::<c::LogoutHsm>,
     },
     CommandSpec {
-        command: CommandName::LoginStatus,
         name: "loginStatus",
         summary: "Shows who is logged in",
         syntax: "loginStatus",
@@ -139,9 +140,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[],
         function: "Cfm3Util",
         cluster: false,
+        parse: parser::<c::LoginStatus>,
     },
     CommandSpec {
-        command: CommandName::AesWrapUnwrap,
         name: "aesWrapUnwrap",
         summary: "Does NIST AES Wrap/Unwrap of a file's contents",
         syntax: "aesWrapUnwrap -m <1 (wrap) | 0 (unwrap)> -f <file> -w <wrapping key handle>\n\
@@ -151,12 +152,12 @@ pub const COMMANDS: [CommandSpec; 17] = [
              Without -i the default IV 0xA6A6A6A6A6A6A6A6 is used.\n\
              Default -out: wrapped_key (wrap) or unwrapped_key (unwrap).",
         ),
-        flags: &[v("-m"), v("-f"), v("-w"), v("-i"), v("-out")],
+        flags: &[v("-m").one_of(BITS), v("-f"), v("-w"), v("-i"), v("-out")],
         function: "Cfm3WrapHostKey",
         cluster: false,
+        parse: parser::<c::AesWrapUnwrap>,
     },
     CommandSpec {
-        command: CommandName::DeleteKey,
         name: "deleteKey",
         summary: "Delete Key",
         syntax: "deleteKey -k <key handle>",
@@ -164,62 +165,83 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[v("-k")],
         function: "Cfm3DeleteKey",
         cluster: true,
+        parse: parser::<c::DeleteKey>,
     },
     CommandSpec {
-        command: CommandName::ExSymKey,
         name: "exSymKey",
         summary: "Export a symmetric key (in plaintext)",
         syntax: "exSymKey -k <key to export> -w <wrapping key handle> -out <key file> [-m 4]",
         note: None,
-        flags: &[v("-k"), v("-w"), v("-out"), v("-m")],
+        flags: &[v("-k"), v("-w"), v("-out"), v("-m").one_of(&["4"])],
         function: "Cfm3WrapKey",
         cluster: false,
+        parse: parser::<c::ExSymKey>,
     },
     CommandSpec {
-        command: CommandName::FindKey,
         name: "findKey",
         summary: "Find Key",
         syntax: "findKey [-c <key class>] [-t <key type>] [-l <label>] [-id <key ID>]\n\
                  \x20       [-sess <0|1>] [-kcv <key check value>]",
         note: None,
-        flags: &[v("-c"), v("-t"), v("-l"), v("-id"), v("-sess"), v("-kcv")],
+        flags: &[
+            v("-c").one_of(&["4"]),
+            v("-t").one_of(KEY_TYPES),
+            v("-l"),
+            v("-id"),
+            v("-sess").one_of(BITS),
+            v("-kcv"),
+        ],
         function: "Cfm3FindKey",
         cluster: true,
+        parse: parser::<c::FindKey>,
     },
     CommandSpec {
-        command: CommandName::GenSymKey,
         name: "genSymKey",
         summary: "Generates a Symmetric keys",
         syntax: "genSymKey -t <key type: 16 GENERIC_SECRET, 31 AES> -s <key size in bytes> -l <label>\n\
                  \x20         [-id <key ID>] [-nex] [-sess]",
         note: None,
-        flags: &[v("-t"), v("-s"), v("-l"), v("-id"), s("-nex"), s("-sess")],
+        flags: &[
+            v("-t").one_of(KEY_TYPES),
+            v("-s").one_of(&["16", "24", "32"]),
+            v("-l"),
+            v("-id"),
+            s("-nex"),
+            s("-sess"),
+        ],
         function: "Cfm3GenerateSymmetricKey",
         cluster: true,
+        parse: parser::<c::GenSymKey>,
     },
     CommandSpec {
-        command: CommandName::GetAttribute,
         name: "getAttribute",
         summary: "Reads/Gets key attributes",
         syntax: "getAttribute -o <key handle> -a <attribute number | 512 for all> [-out <file>]",
         note: None,
-        flags: &[v("-o"), v("-a"), v("-out")],
+        flags: &[v("-o"), v("-a").one_of(&["512"]), v("-out")],
         function: "Cfm3GetAttribute",
         cluster: false,
+        parse: parser::<c::GetAttribute>,
     },
     CommandSpec {
-        command: CommandName::ImSymKey,
         name: "imSymKey",
         summary: "Imports a Symmetric key (in plaintext)",
         syntax: "imSymKey -f <key file> -w <wrapping key handle> -t <31 AES> -l <label>\n\
                  \x20        [-id <key ID>] [-sess]",
         note: None,
-        flags: &[v("-f"), v("-w"), v("-t"), v("-l"), v("-id"), s("-sess")],
+        flags: &[
+            v("-f"),
+            v("-w"),
+            v("-t").one_of(&["31"]),
+            v("-l"),
+            v("-id"),
+            s("-sess"),
+        ],
         function: "Cfm3WrapHostKey",
         cluster: true,
+        parse: parser::<c::ImSymKey>,
     },
     CommandSpec {
-        command: CommandName::ListAttributes,
         name: "listAttributes",
         summary: "List all attributes for getAttributes",
         syntax: "listAttributes",
@@ -227,9 +249,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[],
         function: "Cfm3Util",
         cluster: false,
+        parse: parser::<c::ListAttributes>,
     },
     CommandSpec {
-        command: CommandName::SetAttribute,
         name: "setAttribute",
         summary: "Sets an attribute of a key",
         syntax: "setAttribute -o <key handle> -a <attribute number> -v <value>",
@@ -237,19 +259,19 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[v("-o"), v("-a"), v("-v")],
         function: "Cfm3SetAttribute",
         cluster: true,
+        parse: parser::<c::SetAttribute>,
     },
     CommandSpec {
-        command: CommandName::ShareKey,
         name: "shareKey",
         summary: "Shares or unshares a key with a crypto user",
         syntax: "shareKey -k <key handle> -u <user id> -m <1 (share) | 0 (unshare)>",
         note: None,
-        flags: &[v("-k"), v("-u"), v("-m")],
+        flags: &[v("-k"), v("-u"), v("-m").one_of(BITS)],
         function: "Cfm3ShareKey",
         cluster: true,
+        parse: parser::<c::ShareKey>,
     },
     CommandSpec {
-        command: CommandName::UnWrapKey,
         name: "unWrapKey",
         summary: "UnWraps a key into HSM using the specified handle",
         syntax: "unWrapKey -f <wrapped key file> -w <unwrapping key handle> [-m <4|5|6>]\n\
@@ -259,11 +281,11 @@ pub const COMMANDS: [CommandSpec; 17] = [
         flags: &[
             v("-f"),
             v("-w"),
-            v("-m"),
+            v("-m").one_of(HSM_MECHANISMS),
             s("-noheader"),
             v("-l"),
-            v("-kc"),
-            v("-kt"),
+            v("-kc").one_of(&["4"]),
+            v("-kt").one_of(KEY_TYPES),
             v("-id"),
             v("-i"),
             s("-nex"),
@@ -271,9 +293,9 @@ pub const COMMANDS: [CommandSpec; 17] = [
         ],
         function: "Cfm3UnWrapKey",
         cluster: true,
+        parse: parser::<c::UnWrapKey>,
     },
     CommandSpec {
-        command: CommandName::WrapKey,
         name: "wrapKey",
         summary: "Wraps a key from the HSM using the specified handle",
         syntax: "wrapKey -k <key to wrap> -w <wrapping key handle> -out <file> -m <4|5|6>\n\
@@ -283,101 +305,92 @@ pub const COMMANDS: [CommandSpec; 17] = [
             v("-k"),
             v("-w"),
             v("-out"),
-            v("-m"),
+            v("-m").one_of(HSM_MECHANISMS),
             s("-noheader"),
             v("-i"),
         ],
         function: "Cfm2WrapKey",
         cluster: false,
+        parse: parser::<c::WrapKey>,
     },
 ];
 
-// Each variant's row is at its own index: `spec` relies on it.
-const _: () = {
-    let mut i = 0;
-    while i < COMMANDS.len() {
-        #[allow(clippy::indexing_slicing, reason = "i < COMMANDS.len()")]
-        let row = COMMANDS[i].command as usize;
-        assert!(row == i, "COMMANDS is not in CommandName's order");
-        i += 1;
+/// A command: its row of [`COMMANDS`]. Two are equal when they are the
+/// same row (names are unique, checked by a test).
+#[derive(Clone, Copy)]
+pub struct CommandName(&'static CommandSpec);
+
+impl PartialEq for CommandName {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
     }
-    assert!(CommandName::WrapKey as usize + 1 == COMMANDS.len());
-};
+}
+
+impl Eq for CommandName {}
+
+impl core::fmt::Debug for CommandName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
 
 impl CommandName {
     /// Every command, in `help` order.
     pub fn all() -> impl Iterator<Item = CommandName> {
-        COMMANDS.iter().map(|spec| spec.command)
+        COMMANDS.iter().map(CommandName)
     }
 
     /// The command's row of the table.
     pub const fn spec(self) -> &'static CommandSpec {
-        #[allow(
-            clippy::indexing_slicing,
-            reason = "COMMANDS has one row per variant, at the variant's index (checked above)"
-        )]
-        &COMMANDS[self as usize]
+        self.0
     }
 
     /// The name as typed.
     pub const fn name(self) -> &'static str {
-        self.spec().name
+        self.0.name
     }
 
     /// The command a typed name stands for (`quit` is `exit`).
     pub fn from_name(name: &str) -> Option<Self> {
-        if name == "quit" {
-            return Some(Self::Exit);
-        }
+        let name = if name == "quit" { "exit" } else { name };
         Self::all().find(|c| c.name() == name)
     }
 
     /// One line for `help`.
     pub const fn summary(self) -> &'static str {
-        self.spec().summary
+        self.0.summary
     }
 
     /// The KMU library function whose status line reports a refusal found
     /// while reading the arguments (an unsupported `-m`, a bad `-u`).
     pub const fn function(self) -> &'static str {
-        self.spec().function
+        self.0.function
     }
 
     /// The syntax lines, as the command's usage prints them.
     pub const fn syntax(self) -> &'static str {
-        self.spec().syntax
+        self.0.syntax
     }
 
     /// The flag names the command takes (for tab completion).
     pub fn flag_names(self) -> impl Iterator<Item = &'static str> {
-        self.spec().flags.iter().map(|f| f.name)
+        self.0.flags.iter().map(|f| f.name)
+    }
+
+    /// The command's flag named `flag`, if it has one.
+    pub fn flag(self, flag: &str) -> Option<&'static Flag> {
+        self.0.flags.iter().find(|f| f.name == flag)
     }
 
     /// Whether `flag` is one of the command's flags that takes a value.
     pub fn takes_value(self, flag: &str) -> bool {
-        self.spec()
-            .flags
-            .iter()
-            .any(|f| f.name == flag && f.takes_value)
+        self.flag(flag).is_some_and(|f| f.takes_value)
     }
 
     /// The values tab completion offers after a value flag (empty for free
-    /// text such as a label or an IV). Key types and sizes follow KMU's
-    /// documentation as this console accepts them.
+    /// text such as a label or an IV).
     pub fn flag_values(self, flag: &str) -> &'static [&'static str] {
-        match (self, flag) {
-            (Self::GenSymKey | Self::FindKey, "-t") | (Self::UnWrapKey, "-kt") => &["16", "31"],
-            (Self::ImSymKey, "-t") => &["31"],
-            (Self::GenSymKey, "-s") => &["16", "24", "32"],
-            (Self::WrapKey | Self::UnWrapKey, "-m") => &["4", "5", "6"],
-            (Self::ExSymKey, "-m") => &["4"],
-            (Self::AesWrapUnwrap | Self::ShareKey, "-m") => &["0", "1"],
-            (Self::UnWrapKey, "-kc") | (Self::FindKey, "-c") => &["4"],
-            (Self::FindKey, "-sess") => &["0", "1"],
-            (Self::LoginHsm, "-u") => &["CO", "CU"],
-            (Self::GetAttribute, "-a") => &["512"],
-            _ => &[],
-        }
+        self.flag(flag).map_or(&[], |f| f.values)
     }
 
     /// The command a mistyped name most likely meant: the same name in
@@ -410,5 +423,54 @@ fn within_one_edit(a: &str, b: &str) -> bool {
         (x, y) if x + 1 == y => Some(ra) == rb.get(1..),
         (x, y) if y + 1 == x => ra.get(1..) == Some(rb),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `CommandName` compares rows by name, and `from_name` finds the first
+    /// row with a name: both need each name once.
+    #[test]
+    fn names_and_flags_are_unique() {
+        for (i, row) in COMMANDS.iter().enumerate() {
+            assert!(
+                COMMANDS
+                    .iter()
+                    .skip(i + 1)
+                    .all(|other| other.name != row.name),
+                "{} is in the table twice",
+                row.name
+            );
+            for (j, flag) in row.flags.iter().enumerate() {
+                assert!(
+                    row.flags.iter().skip(j + 1).all(|f| f.name != flag.name),
+                    "{} has {} twice",
+                    row.name,
+                    flag.name
+                );
+                assert!(
+                    flag.takes_value || flag.values.is_empty(),
+                    "{} {} offers values but takes none",
+                    row.name,
+                    flag.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_row_reads_its_own_command() {
+        for name in CommandName::all() {
+            // Any argument word the command does not know is a usage error
+            // of that very command, so each row's parser is its own.
+            let words = vec!["-no-such-flag".to_owned()];
+            match (name.spec().parse)(name, &words) {
+                Err(crate::kmu::KmuError::Usage { command, .. }) => assert_eq!(command, name),
+                Err(other) => panic!("{}: {other}", name.name()),
+                Ok(_) => panic!("{} took -no-such-flag", name.name()),
+            }
+        }
     }
 }
