@@ -106,7 +106,10 @@ async fn xray_off_withholds_the_seed_session_and_offers_the_ways_on() {
     // The IV check is still drawn, from the core's summary.
     assert!(app.text("[data-testid='check-diagram']").contains("passed"));
 
-    // The notice's own switch turns X-ray on, for the next operation.
+    // The notice's own switch turns X-ray on, and the withheld W⁻¹ is
+    // replayed inside the HSM at once: no command runs again.
+    let keys_before = app.all(".keys tbody tr").len();
+    let audit_before = app.text(".audit-table tbody");
     app.click("Turn on X-ray: show what happens inside the HSM")
         .await;
     assert!(
@@ -115,12 +118,17 @@ async fn xray_off_withholds_the_seed_session_and_offers_the_ways_on() {
             .unwrap()
             .checked()
     );
-    assert!(app.has("[data-testid='xray-next']"));
-    // Running the unwrap again now shows its W⁻¹.
-    let out = app.run("unWrapKey -f mykey.key -w 6").await;
-    assert!(out.contains("HSM Return: SUCCESS"), "{out}");
+    assert!(!app.has("[data-testid='trace-withheld']"));
+    assert!(
+        app.text("[data-testid='trace-title']")
+            .contains("inside the HSM (X-ray)")
+    );
     assert!(app.has("[data-testid='w-diagram']"));
     assert_eq!(position(&app), "Step 0 of 24");
+    app.click("To the end").await;
+    assert_eq!(app.text("[data-testid='wd-a-after']"), "A6A6A6A6A6A6A6A6");
+    assert_eq!(app.all(".keys tbody tr").len(), keys_before);
+    assert_eq!(app.text(".audit-table tbody"), audit_before);
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
 // The step viewer in the release build: the README's first session with
-// X-ray of the HSM switched on ends with a visible W⁻¹ trace; the W picture
+// X-ray of the HSM switched on (before it, or after it as a replay) ends
+// with a visible W⁻¹ trace; the W picture
 // mid-animation (and still under prefers-reduced-motion); keyboard-only
 // stepping; the byte map explains a range on focus.
 //
@@ -42,6 +43,33 @@ test('the seed session with X-ray on ends with a visible W⁻¹ trace', () =>
     assert.equal(await page.getByTestId('wd-a-after').textContent(), 'A6A6A6A6A6A6A6A6');
     assert.match(await page.getByTestId('wd-check-iv').textContent(), /passed/);
     assert.ok(await page.getByTestId('xray-frame').isVisible());
+  }));
+
+test('the seed session pasted as four lines, then X-ray switched on, shows the withheld W⁻¹', () =>
+  withConsole(async ({ page }) => {
+    await page.evaluate((t) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', t);
+      const input = document.getElementById('command-input');
+      input.focus();
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, `${SEED.join('\n')}\n`);
+    await page.waitForFunction(() => document.querySelectorAll('.transcript .entry').length === 4);
+    assert.match(await page.getByRole('log').textContent(), /Key Unwrapped\./);
+    assert.ok(await page.getByTestId('trace-withheld').isVisible(), 'withheld with X-ray off');
+    const entries = await page.locator('.transcript .entry').count();
+    // The switch beside the step viewer, by keyboard: focus it and press Space.
+    await page.getByLabel('Show what happens inside the HSM', { exact: true }).focus();
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="trace-withheld"]'));
+    assert.match(await page.getByTestId('trace-title').textContent(), /unWrapKey.*inside the HSM \(X-ray\)/);
+    const picture = page.getByTestId('w-diagram');
+    await picture.scrollIntoViewIfNeeded();
+    assert.ok(await picture.isVisible(), 'the replayed W⁻¹ picture is on screen');
+    assert.equal(await position(page), 'Step 0 of 24');
+    await page.getByRole('button', { name: 'To the end' }).click();
+    assert.equal(await page.getByTestId('wd-a-after').textContent(), 'A6A6A6A6A6A6A6A6');
+    assert.equal(await page.locator('.transcript .entry').count(), entries, 'the replay ran no command');
   }));
 
 test('X-ray off: the seed session is withheld, and the notice offers the ways on', () =>

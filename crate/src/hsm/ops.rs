@@ -16,7 +16,7 @@ use super::files::{FileOrigin, check_file_name};
 use super::header::{HeaderAttributes, WrappedKeyFile};
 use super::keysource::KeySource;
 use super::rules;
-use super::steps::{self, OperationSteps};
+use super::steps::{self, OperationSteps, StepReplay};
 use crate::store::{
     Attribute, AttributeType, Caller, KeyAttributes, KeyClass, KeyHandle, KeyObject, KeyType,
     UserId, UserType, kcv_of, policy,
@@ -205,9 +205,13 @@ pub(crate) fn unwrap_with_steps(
     iv: Option<&Iv>,
     wrapped: &[u8],
     may_show: Result<(), String>,
+    replay: Option<StepReplay>,
 ) -> Result<(SecretBytes, OperationSteps), OpFailure> {
-    let steps =
+    let mut steps =
         OperationSteps::of_unwrap(steps::unwrap_steps(kek, mechanism, iv, wrapped, may_show));
+    if let Some(replay) = replay {
+        steps = steps.replayable_as(replay);
+    }
     match crate::unwrap(kek, mechanism, iv, wrapped) {
         Ok(value) => Ok((value, steps)),
         Err(e) => Err(OpFailure {
@@ -497,6 +501,13 @@ pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
         iv,
         &wrapped,
         state.step_rule(steps::may_show_new_key(sensitive, extractable)),
+        Some(StepReplay::Unwrap {
+            user: caller.user,
+            kek: spec.unwrapping,
+            mechanism,
+            iv: iv.copied(),
+            wrapped: wrapped.clone(),
+        }),
     )?;
     let refused = |kind: HsmErrorKind, steps: OperationSteps| OpFailure {
         error: kind.at(CHECK),
@@ -576,6 +587,13 @@ pub fn import(state: &HsmState, spec: &ImportSpec<'_>) -> Plan<KeyHandle> {
         None,
         &blob,
         state.step_rule(steps::may_show_new_key(sensitive, extractable)),
+        Some(StepReplay::Unwrap {
+            user: caller.user,
+            kek: spec.wrapping,
+            mechanism: Mechanism::Kw,
+            iv: None,
+            wrapped: blob.clone(),
+        }),
     )?;
     // Only AES reaches here, so the key may encrypt, decrypt, wrap and unwrap.
     let attributes = KeyAttributes {
@@ -638,7 +656,14 @@ pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
         iv,
         key_data,
         state.step_rule(steps::may_show_key(target, caller)),
-    ));
+    ))
+    .replayable_as(StepReplay::Wrap {
+        user: caller.user,
+        kek: spec.wrapping,
+        key: spec.key,
+        mechanism: spec.mechanism,
+        iv: spec.iv,
+    });
     let mut planned = Planned::new(blob.clone()).steps(steps);
     if let Some(out) = spec.out {
         let bytes = if spec.header {
@@ -699,6 +724,13 @@ pub fn export(state: &HsmState, key: KeyHandle, wrapping: KeyHandle, out: &str) 
         None,
         &blob,
         state.step_rule(steps::may_show_key(target, caller)),
+        Some(StepReplay::Unwrap {
+            user: caller.user,
+            kek: wrapping,
+            mechanism: Mechanism::KwPkcs5,
+            iv: None,
+            wrapped: blob.clone(),
+        }),
     )?;
     let exported = copies::plaintext_copies(
         state,
@@ -768,6 +800,7 @@ pub fn host_wrap(state: &HsmState, spec: &HostWrapSpec<'_>) -> Plan<SecretBytes>
             iv,
             spec.data,
             steps::may_show_page_bytes(),
+            None,
         )?
     };
     let mut planned = Planned::new(result.duplicate_secret()).steps(steps);

@@ -16,7 +16,11 @@
 //! nothing else: the console's output, [`Session::reveal_key`], the key
 //! attributes and [`crate::access`]'s who-can-see verdicts stay as they are.
 //! (A real HSM has no such switch; this one is virtual, and its keys are
-//! demonstration keys.)
+//! demonstration keys.) Switched on after steps were withheld, it can
+//! replay them ([`Session::replay_withheld`]): the withheld steps keep only
+//! handles, the mechanism, the IV and the wrapped bytes ([`StepReplay`]),
+//! never key data, and the replay runs the same W or W⁻¹ over the same keys
+//! again without changing the session.
 //!
 //! Only the commands that run W or W⁻¹ trace (`wrapKey`, `unWrapKey`,
 //! `aesWrapUnwrap`, `exSymKey`, `imSymKey`), and the wrap engine's cap
@@ -24,7 +28,7 @@
 //! are withheld as too large, and the command itself is unaffected.
 
 use super::{HsmState, Session};
-use crate::store::{Caller, KeyObject, policy};
+use crate::store::{Caller, KeyHandle, KeyObject, UserId, policy};
 use crate::wrap::trace::{ExpectedIv, Semiblock};
 use crate::{Error, Iv, Kek, Mechanism, UnwrapTrace, WrapTrace};
 
@@ -46,13 +50,92 @@ pub struct WithheldSteps {
     pub reason: String,
     /// For an unwrap that ran, its integrity check without the registers.
     pub iv_check: Option<IvCheckSummary>,
+    /// How to run the same W or W⁻¹ again as the HSM sees it, once X-ray is
+    /// on ([`Session::replay_withheld`]); `None` where the operation used
+    /// bytes the HSM does not keep (a pasted KEK).
+    replay: Option<StepReplay>,
 }
 
 impl WithheldSteps {
-    fn because(reason: impl Into<String>) -> Self {
+    /// Withheld for `reason`, with nothing else to show and nothing to replay.
+    pub fn because(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
             iv_check: None,
+            replay: None,
+        }
+    }
+
+    /// Withheld for `reason`, with the IV check of an unwrap that ran.
+    pub fn with_iv_check(reason: impl Into<String>, iv_check: Option<IvCheckSummary>) -> Self {
+        Self {
+            iv_check,
+            ..Self::because(reason)
+        }
+    }
+
+    /// Whether [`Session::replay_withheld`] can show these steps under X-ray.
+    pub fn replayable(&self) -> bool {
+        self.replay.is_some()
+    }
+}
+
+/// What it takes to run a withheld W or W⁻¹ again inside the HSM: handles,
+/// the mechanism and IV, and for W⁻¹ the wrapped bytes — never key data.
+/// The keys themselves stay in the store; a replay looks them up again, so
+/// a key deleted since cannot be replayed.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum StepReplay {
+    /// W of the HSM key `key` under the HSM key `kek`.
+    Wrap {
+        /// Who ran it: a replay is for the same user only.
+        user: UserId,
+        /// The wrapping key.
+        kek: KeyHandle,
+        /// The wrapped key.
+        key: KeyHandle,
+        /// The mechanism.
+        mechanism: Mechanism,
+        /// The IV given, if any.
+        iv: Option<Iv>,
+    },
+    /// W⁻¹ of `wrapped` under the HSM key `kek`.
+    Unwrap {
+        /// Who ran it.
+        user: UserId,
+        /// The unwrapping key.
+        kek: KeyHandle,
+        /// The mechanism.
+        mechanism: Mechanism,
+        /// The IV given, if any.
+        iv: Option<Iv>,
+        /// The wrapped bytes (ciphertext: what W⁻¹ read).
+        wrapped: Vec<u8>,
+    },
+}
+
+impl std::fmt::Debug for StepReplay {
+    // Handles and lengths only: the wrapped bytes need not be in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepReplay::Wrap {
+                kek,
+                key,
+                mechanism,
+                ..
+            } => {
+                write!(f, "Wrap(key {key} under {kek}, {mechanism:?})")
+            }
+            StepReplay::Unwrap {
+                kek,
+                mechanism,
+                wrapped,
+                ..
+            } => write!(
+                f,
+                "Unwrap({} bytes under {kek}, {mechanism:?})",
+                wrapped.len()
+            ),
         }
     }
 }
@@ -66,6 +149,17 @@ impl OperationSteps {
     /// An unwrap's trace, or why it is withheld and its IV check.
     pub fn of_unwrap(steps: Result<UnwrapTrace, WithheldSteps>) -> Self {
         steps.map_or_else(OperationSteps::Withheld, OperationSteps::Unwrap)
+    }
+
+    /// These steps, with how to replay them if they are withheld.
+    pub(crate) fn replayable_as(self, replay: StepReplay) -> Self {
+        match self {
+            OperationSteps::Withheld(w) => OperationSteps::Withheld(WithheldSteps {
+                replay: Some(replay),
+                ..w
+            }),
+            shown => shown,
+        }
     }
 
     /// The integrity check of an unwrap, from the full trace or the summary
@@ -211,7 +305,8 @@ impl IvCheckSummary {
 impl Session {
     /// Turns X-ray of the HSM on or off (see the module's documentation):
     /// from the next wrap or unwrap on, the step viewer gets the full trace
-    /// of the HSM's own keys. Off in a new session.
+    /// of the HSM's own keys, and steps withheld before can be replayed
+    /// ([`Session::replay_withheld`]). Off in a new session.
     pub fn set_xray(&mut self, on: bool) {
         self.state.xray = on;
     }
@@ -219,6 +314,59 @@ impl Session {
     /// Whether X-ray of the HSM is on.
     pub fn xray(&self) -> bool {
         self.state.xray
+    }
+
+    /// The steps that were withheld, run again as the HSM sees them: the
+    /// page switched X-ray on after a wrap or unwrap it could not show. The
+    /// replay runs W or W⁻¹ once more over the same keys (looked up again)
+    /// and changes nothing: no key, file or audit entry. It is refused when
+    /// X-ray is off, when another user (or nobody) is logged in now, when a
+    /// key it needs was deleted, and when the steps were withheld for a
+    /// reason X-ray does not lift (a trace too large to show).
+    pub fn replay_withheld(&self, withheld: &WithheldSteps) -> Result<OperationSteps, String> {
+        if !self.state.xray {
+            return Err("X-ray is off".to_owned());
+        }
+        let Some(replay) = &withheld.replay else {
+            return Err("these steps cannot be replayed inside the HSM".to_owned());
+        };
+        let (StepReplay::Wrap { user, kek, .. } | StepReplay::Unwrap { user, kek, .. }) = replay;
+        if self.state.login != Some(*user) {
+            return Err("the user who ran it is no longer logged in".to_owned());
+        }
+        let gone = |h: KeyHandle| format!("key {h} no longer exists");
+        let kek_object = self.state.store.get(*kek).ok_or_else(|| gone(*kek))?;
+        let kek = Kek::new(kek_object.value().expose_secret()).map_err(|e| e.to_string())?;
+        let steps = match replay {
+            StepReplay::Wrap {
+                key, mechanism, iv, ..
+            } => {
+                let target = self.state.store.get(*key).ok_or_else(|| gone(*key))?;
+                OperationSteps::of_wrap(wrap_steps(
+                    &kek,
+                    *mechanism,
+                    iv.as_ref(),
+                    target.value().expose_secret(),
+                    self.state.step_rule(Err(String::new())),
+                ))
+            }
+            StepReplay::Unwrap {
+                mechanism,
+                iv,
+                wrapped,
+                ..
+            } => OperationSteps::of_unwrap(unwrap_steps(
+                &kek,
+                *mechanism,
+                iv.as_ref(),
+                wrapped,
+                self.state.step_rule(Err(String::new())),
+            )),
+        };
+        match steps {
+            OperationSteps::Withheld(w) => Err(w.reason),
+            shown => Ok(shown),
+        }
     }
 }
 
@@ -291,10 +439,10 @@ pub(crate) fn unwrap_steps(
         .map_err(|e| WithheldSteps::because(e.to_string()))?;
     match may_show {
         Ok(()) => Ok(trace),
-        Err(reason) => Err(WithheldSteps {
+        Err(reason) => Err(WithheldSteps::with_iv_check(
             reason,
-            iv_check: Some(IvCheckSummary::from_trace(&trace)),
-        }),
+            Some(IvCheckSummary::from_trace(&trace)),
+        )),
     }
 }
 

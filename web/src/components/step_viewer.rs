@@ -605,7 +605,7 @@ fn withheld_offers(props: &StepViewerProps, xray: bool, w: &WithheldSteps) -> Ht
         <div class="withheld-offers" role="group" aria-label="Ways to watch the steps">
             if xray {
                 <p class="hint" data-testid="xray-next">
-                    { "X-ray is on: it shows the steps of the next wrap or unwrap. Run the command again (↑, then Enter) to watch it inside the HSM." }</p>
+                    { "X-ray is on, but these steps cannot be replayed here. Run the operation again (in the terminal ↑, then Enter; in the workbench Wrap or Unwrap) to watch it inside the HSM." }</p>
             } else {
                 <button type="button" onclick={xray_on}>{ "Turn on X-ray: show what happens inside the HSM" }</button>
             }

@@ -392,6 +392,9 @@ impl AppState {
                     session.set_xray(on);
                 }
                 self.revision += 1;
+                if on {
+                    self.replay_withheld();
+                }
             }
             Action::UploadFile { name, bytes } => {
                 let result = match self.session.try_borrow_mut() {
@@ -632,6 +635,41 @@ impl AppState {
         }
     }
 
+    /// With X-ray just switched on: the steps the step viewer shows as
+    /// withheld, run again by the core as the HSM sees them (nothing in the
+    /// HSM changes). Steps the core cannot replay stay withheld, and the
+    /// viewer says how to see them.
+    fn replay_withheld(&mut self) {
+        let Some(record) = self.trace.trace.clone() else {
+            return;
+        };
+        let TraceBody::Withheld(withheld) = &record.body else {
+            return;
+        };
+        if !withheld.replayable() {
+            return;
+        }
+        let replayed = match self.session.try_borrow() {
+            Ok(session) => session.replay_withheld(withheld),
+            Err(_) => return,
+        };
+        match replayed {
+            Ok(steps) => {
+                let title = format!("{} — inside the HSM (X-ray)", record.title);
+                self.show_trace(title, TraceBody::of(steps));
+                self.set_status(
+                    "X-ray on: the steps that were withheld are shown as the HSM ran them."
+                        .to_owned(),
+                    true,
+                );
+            }
+            Err(why) => self.set_status(
+                format!("X-ray on, but the steps cannot be replayed: {why}."),
+                false,
+            ),
+        }
+    }
+
     fn show_trace(&mut self, title: String, body: TraceBody) {
         let id = self.fresh_id();
         Rc::make_mut(&mut self.trace).show(TraceRecord { id, title, body });
@@ -812,10 +850,10 @@ impl AppState {
         self.separated(&result.separations);
         let body = match (result.trace, result.trace_withheld) {
             (Some(trace), _) => TraceBody::Unwrap(trace),
-            (None, reason) => TraceBody::Withheld(WithheldSteps {
-                reason: reason.unwrap_or_else(|| "the core gave no trace".to_owned()),
-                iv_check: result.iv_check,
-            }),
+            (None, reason) => TraceBody::Withheld(WithheldSteps::with_iv_check(
+                reason.unwrap_or_else(|| "the core gave no trace".to_owned()),
+                result.iv_check,
+            )),
         };
         self.show_trace(title, body);
         match result.outcome {

@@ -30,10 +30,7 @@ impl TraceBody {
 
     /// Withheld for `reason`, with nothing else to show.
     pub(super) fn withheld(reason: String) -> Self {
-        Self::Withheld(WithheldSteps {
-            reason,
-            iv_check: None,
-        })
+        Self::Withheld(WithheldSteps::because(reason))
     }
 }
 
