@@ -491,18 +491,16 @@ pub fn wrap(
             .map_err(|e| r(e.into()))?;
             let steps = match (may_show, out.kwp_trace) {
                 (Ok(()), Some(trace)) => OperationSteps::Wrap(trace),
-                (Err(reason), _) => OperationSteps::Withheld(steps::WithheldSteps {
-                    reason,
-                    iv_check: None,
-                }),
-                (Ok(()), None) => OperationSteps::Withheld(steps::WithheldSteps {
-                    reason: crate::Error::TraceTooLarge {
+                // The ephemeral AES key is wiped once the package is made,
+                // so these steps cannot be replayed under X-ray later.
+                (Err(reason), _) => OperationSteps::Withheld(steps::WithheldSteps::because(reason)),
+                (Ok(()), None) => OperationSteps::Withheld(steps::WithheldSteps::because(
+                    crate::Error::TraceTooLarge {
                         len: key_data.len().div_ceil(8) * 8,
                         max: crate::wrap::trace::TRACE_MAX_SEMIBLOCKS * 8,
                     }
                     .to_string(),
-                    iv_check: None,
-                }),
+                )),
             };
             (
                 RsaWrapped {
@@ -585,7 +583,7 @@ pub fn unwrap(state: &HsmState, spec: &RsaUnwrapSpec<'_>) -> Plan<KeyHandle> {
     let (value, steps) = match spec.mechanism {
         RsaMechanism::RsaAes => {
             let kwp = byok::rsa_aes_unwrap_with(&private, spec.hash, bytes, |kek, kwp_part| {
-                ops::unwrap_with_steps(CHECK, kek, Mechanism::Kwp, None, kwp_part, may_show)
+                ops::unwrap_with_steps(CHECK, kek, Mechanism::Kwp, None, kwp_part, may_show, None)
             })
             .map_err(|e| r(e.into()))?;
             let (value, steps) = kwp?;
