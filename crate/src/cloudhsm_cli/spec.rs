@@ -93,6 +93,9 @@ pub const MECHANISMS: &[&str] = &[
     "rsa-oaep",
 ];
 
+/// The AES mechanisms alone: `ext wrap-all` wraps under an AES key.
+pub const AES_MECHANISMS: &[&str] = &["aes-no-pad", "aes-pkcs5-pad", "aes-zero-pad"];
+
 /// Every command, in `help` order.
 pub const CLI_COMMANDS: [CliSpec; 16] = [
     CliSpec {
@@ -255,7 +258,7 @@ pub const CLI_COMMANDS: [CliSpec; 16] = [
     CliSpec {
         command: CliCommandName::ExtWrapAll,
         words: &["ext", "wrap-all"],
-        choices: MECHANISMS,
+        choices: AES_MECHANISMS,
         summary: "Wrap every matching key into a file each (extension: not part of CloudHSM CLI)",
         syntax: "ext wrap-all <aes-no-pad|aes-pkcs5-pad|aes-zero-pad> --payload-filter <FILTER>...\n\
                  \x20   --wrapping-filter <FILTER>... --path-prefix <PREFIX>\n\

@@ -142,17 +142,27 @@ impl<'w> Args<'w> {
         }
     }
 
-    /// `text`, the value of `flag`, as a `-m` mechanism number this HSM
-    /// offers (4, 5 or 6); another number is the HSM's refusal, reported by
-    /// the command's function.
+    /// `text`, the value of `flag`, as one of the AES mechanism numbers
+    /// (4, 5 or 6) of a command that also takes the RSA ones, 7 and 8, in a
+    /// parser of their own (wrapKey, unWrapKey); another number is the HSM's
+    /// refusal, reported by the command's function.
     pub(crate) fn mechanism(&self, flag: &str, text: &str) -> Result<Mechanism, KmuError> {
+        self.mechanism_of(flag, text, true)
+    }
+
+    /// As [`Args::mechanism`], for a command that offers the AES mechanisms only.
+    pub(crate) fn aes_mechanism(&self, flag: &str, text: &str) -> Result<Mechanism, KmuError> {
+        self.mechanism_of(flag, text, false)
+    }
+
+    fn mechanism_of(&self, flag: &str, text: &str, rsa_too: bool) -> Result<Mechanism, KmuError> {
         let n = self.number(flag, text)?;
         u8::try_from(n)
             .ok()
             .and_then(Mechanism::from_kmu_number)
             .ok_or(KmuError::Refused {
                 command: self.command,
-                error: Box::new(KmuError::UnsupportedMechanism(n)),
+                error: Box::new(KmuError::UnsupportedMechanism { given: n, rsa_too }),
             })
     }
 

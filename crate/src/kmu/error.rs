@@ -26,8 +26,15 @@ pub enum KmuError {
     },
     /// `loginHSM -u` names neither `CO` nor `CU`.
     InvalidUserType,
-    /// `-m` names a mechanism this HSM does not offer (only 4 to 8).
-    UnsupportedMechanism(u32),
+    /// `-m` names a mechanism this command does not offer: the number, and
+    /// whether the command takes the RSA mechanisms 7 and 8 too (wrapKey,
+    /// unWrapKey) or only the AES ones 4 to 6 (extWrapAll).
+    UnsupportedMechanism {
+        /// The number given.
+        given: u32,
+        /// Whether 7 and 8 are offered.
+        rsa_too: bool,
+    },
     /// A refusal found while reading a command's arguments (an unsupported
     /// `-m`, a user type that is not CO or CU), reported by that command.
     Refused {
@@ -57,7 +64,7 @@ impl KmuError {
                 ReturnCode::InvalidArguments
             }
             Self::InvalidUserType => ReturnCode::InvalidUserType,
-            Self::UnsupportedMechanism(_) => ReturnCode::PolicyViolation,
+            Self::UnsupportedMechanism { .. } => ReturnCode::PolicyViolation,
             Self::Refused { error, .. } => error.return_code(),
             Self::Hsm(e) => ReturnCode::from(&e.kind),
             Self::WrapAll(e) => ReturnCode::from(e),
@@ -79,9 +86,19 @@ impl fmt::Display for KmuError {
             },
             Self::Usage { command, detail } => write!(f, "{}: {detail}", command.name()),
             Self::InvalidUserType => f.write_str("the user type (-u) must be CO or CU"),
-            Self::UnsupportedMechanism(m) => write!(
+            Self::UnsupportedMechanism {
+                given,
+                rsa_too: true,
+            } => write!(
                 f,
-                "mechanism {m} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD), 6 (NIST_AES_WRAP_PAD), 7 (RSA_AES) or 8 (RSA_OAEP)"
+                "mechanism {given} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD), 6 (NIST_AES_WRAP_PAD), 7 (RSA_AES) or 8 (RSA_OAEP)"
+            ),
+            Self::UnsupportedMechanism {
+                given,
+                rsa_too: false,
+            } => write!(
+                f,
+                "mechanism {given} is not offered here: use 4 (AES_KEY_WRAP_PAD_PKCS5), 5 (NIST_AES_WRAP_NO_PAD) or 6 (NIST_AES_WRAP_PAD)"
             ),
             Self::Refused { error, .. } => write!(f, "{error}"),
             Self::Hsm(e) => write!(f, "{e}"),

@@ -82,8 +82,10 @@ const WRAP_NOTE: &str = "-m: 4 AES_KEY_WRAP_PAD_PKCS5, 5 NIST_AES_WRAP_NO_PAD (R
 
 /// `-t` / `-kt`: 16 GENERIC_SECRET, 31 AES.
 const KEY_TYPES: &[&str] = &["16", "31"];
-/// `-m` of the key wraps: 4, 5, 6.
+/// `-m` of wrapKey and unWrapKey: the AES mechanisms 4, 5, 6 and the RSA ones 7, 8.
 const HSM_MECHANISMS: &[&str] = &["4", "5", "6", "7", "8"];
+/// `-m` of extWrapAll, which wraps under an AES key: 4, 5, 6.
+const AES_MECHANISMS: &[&str] = &["4", "5", "6"];
 /// `-t` of `-m 7` / `-m 8`: 2 SHA1, 3 SHA256.
 const RSA_HASHES: &[&str] = &["2", "3"];
 /// A 0-or-1 flag.
@@ -405,7 +407,7 @@ pub const COMMANDS: [CommandSpec; 21] = [
         flags: &join::<5, 6, 11>(
             [
                 v("-w"),
-                v("-m").one_of(HSM_MECHANISMS),
+                v("-m").one_of(AES_MECHANISMS),
                 v("-out"),
                 v("-k"),
                 s("-noheader"),

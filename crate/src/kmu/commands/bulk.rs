@@ -34,7 +34,7 @@ pub(crate) struct ExtWrapAll {
 impl KmuCommand for ExtWrapAll {
     fn parse(a: &Args<'_>) -> Result<Self, KmuError> {
         let wrapping = a.handle("-w")?;
-        let mechanism = a.mechanism("-m", a.req("-m")?)?;
+        let mechanism = a.aes_mechanism("-m", a.req("-m")?)?;
         let prefix = a.req("-out")?.to_owned();
         let selection = match a.opt("-k") {
             Some(list) => {
