@@ -25,7 +25,7 @@ use core::fmt;
 use super::HsmState;
 use super::ops::Mutation;
 use crate::access::SeparationPath;
-use crate::store::{KeyAttributes, KeyHandle, KeyObject, KeyType, kcv_of};
+use crate::store::{KeyAttributes, KeyHandle, KeyObject, kcv_of};
 
 /// Where a copy of a key is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,14 +226,11 @@ impl CopyLedger {
 /// outside this HSM, so only its holder opens the blob and anyone else
 /// holding the file sees its length).
 ///
-/// An AES key opens what it wraps. This is the one place that says so: a
-/// key type whose wrapping is asymmetric extends it with its counterpart.
+/// An AES key opens what it wraps; an RSA public key's blobs open with its
+/// private half when that is in this HSM ([`crate::store::Store::unwrapper_of`],
+/// the one place that says which key answers for which).
 pub fn opener_of(state: &HsmState, wrapping: KeyHandle) -> Option<KeyHandle> {
-    let key = state.store.get(wrapping)?;
-    match key.attributes().key_type {
-        KeyType::Aes => Some(wrapping),
-        _ => None,
-    }
+    state.store.unwrapper_of(wrapping)
 }
 
 /// The keys of this HSM whose value is `bytes`: KCV and length first (what

@@ -14,6 +14,7 @@
 use core::fmt;
 
 use super::HsmState;
+use super::copies;
 use super::error::{HsmError, HsmErrorKind, Stage};
 use super::files::{FileOrigin, check_file_name};
 use super::header::{HeaderAttributes, WrappedKeyFile};
@@ -172,7 +173,7 @@ pub fn wrap_all(
             file_len: bytes.len(),
         });
         mutations.push(Mutation::WriteFile(
-            file,
+            file.clone(),
             bytes,
             FileOrigin::WrapKey {
                 key,
@@ -180,6 +181,17 @@ pub fn wrap_all(
                 header: spec.header,
             },
         ));
+        // Each file is a wrapped copy of its key, as wrapKey's is.
+        mutations.push(Mutation::Copy(copies::KeyCopy {
+            key,
+            place: copies::CopyPlace::File(file),
+            form: copies::CopyForm::Wrapped {
+                wrapping: spec.wrapping,
+                header: spec.header,
+            },
+            via: None,
+            unwrapped_by: None,
+        }));
     }
     Ok(Planned {
         mutations,

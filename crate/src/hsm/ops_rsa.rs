@@ -21,6 +21,7 @@ use core::fmt;
 use rsa::rand_core::{TryCryptoRng, TryRng};
 
 use super::HsmState;
+use super::copies;
 use super::error::{HsmError, HsmErrorKind, Stage};
 use super::files::{FileOrigin, check_file_name};
 use super::keysource::KeySource;
@@ -533,6 +534,20 @@ pub fn wrap(
             out.origin,
         ));
     }
+    // The package is a wrapped copy of the key, opened by the public key's
+    // private half (in this HSM or with whoever holds it outside).
+    planned = planned.with(Mutation::Copy(copies::KeyCopy {
+        key: spec.key,
+        place: spec.out.map_or(copies::CopyPlace::Transcript, |o| {
+            copies::CopyPlace::File(o.name.to_owned())
+        }),
+        form: copies::CopyForm::Wrapped {
+            wrapping: spec.wrapping,
+            header: false,
+        },
+        via: None,
+        unwrapped_by: None,
+    }));
     Ok(planned.map(|()| wrapped))
 }
 
@@ -602,7 +617,16 @@ pub fn unwrap(state: &HsmState, spec: &RsaUnwrapSpec<'_>) -> Plan<KeyHandle> {
         });
     }
     let attributes = template.attributes(&value);
-    Ok(ops::created(state, attributes, caller.user, value).with_steps(steps))
+    let twins = copies::unwrapped_key_copies(
+        state,
+        value.expose_secret(),
+        state.store.next_handle(),
+        &attributes,
+        spec.unwrapping,
+    );
+    let mut planned = ops::created(state, attributes, caller.user, value).with_steps(steps);
+    planned.mutations.extend(copies::mutations(twins));
+    Ok(planned)
 }
 
 /// Why an RSA operation failed, as an [`HsmError`] (for front ends that
