@@ -5,6 +5,9 @@
 //! the step viewer gets; the "which key can unwrap this" answer; and a BYOK
 //! package made of an HSM key.
 
+// In tests a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
 #[path = "support/console.rs"]
 mod support;
 

@@ -7,6 +7,9 @@
 //!
 //! Skipped, with a message, only when `openssl` is not installed.
 
+// In tests a failed expectation is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
 #[path = "support/console.rs"]
 mod support;
 

@@ -60,5 +60,5 @@ pub use rsa_aes::{
     AesKeySize, RsaAesWrapped, rsa_aes_unwrap, rsa_aes_unwrap_with, rsa_aes_wrap, rsa_aes_wrap_with,
 };
 pub use rsa_oaep::{
-    OaepHash, OaepLayer, OaepMasking, oaep_decrypt, oaep_encrypt, oaep_encrypt_with_rng,
+    OaepHash, OaepLayer, OaepMasking, RsaRng, oaep_decrypt, oaep_encrypt, oaep_encrypt_with_rng,
 };

@@ -986,7 +986,10 @@ impl TestKeyPair {
     /// A new key pair of `bits` (2048, 3072 or 4096), exponent 65537.
     pub fn generate(bits: usize) -> Result<TestKeyPair, ByokError> {
         Ok(TestKeyPair {
-            private: UnwrappingPrivateKey::generate_with_rng(&mut getrandom::SysRng, bits)?,
+            private: UnwrappingPrivateKey::generate_with_rng(
+                &mut super::RsaRng::new(&mut crate::random::fill),
+                bits,
+            )?,
         })
     }
 

@@ -245,8 +245,8 @@ impl UnwrappingPrivateKey {
     /// injectable key source). Slow: seconds for 4096 bits in the page.
     ///
     /// Errors: [`ByokError::UnsupportedKeySize`], [`ByokError::Random`].
-    pub fn generate_with_rng<R: rsa::rand_core::TryCryptoRng + ?Sized>(
-        rng: &mut R,
+    pub fn generate_with_rng(
+        rng: &mut super::RsaRng<'_>,
         bits: usize,
     ) -> Result<UnwrappingPrivateKey, ByokError> {
         if !SUPPORTED_BITS.contains(&bits) {

@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use super::rsa_oaep::{OaepLayer, oaep_decrypt, oaep_encrypt_with_rng};
+use super::rsa_oaep::{OaepLayer, RsaRng, oaep_decrypt, oaep_encrypt_with_rng};
 use super::{ByokError, OaepHash, UnwrappingPrivateKey, WrappingPublicKey};
 use crate::wrap::trace::WrapTrace;
 use crate::{Error, Kek, Mechanism, SecretBytes, random};
@@ -131,7 +131,7 @@ pub fn rsa_aes_wrap_recorded(
         &ephemeral,
         target,
         record,
-        &mut getrandom::SysRng,
+        &mut RsaRng::new(&mut random::fill),
     )
     // `ephemeral` is dropped here, and wiped.
 }
@@ -143,13 +143,13 @@ pub fn rsa_aes_wrap_recorded(
 ///
 /// Errors: as [`rsa_aes_wrap`], and [`ByokError::AesKeyBits`] for an
 /// ephemeral key that is not an AES key.
-pub fn rsa_aes_wrap_with<R: rsa::rand_core::TryCryptoRng + ?Sized>(
+pub fn rsa_aes_wrap_with(
     key: &WrappingPublicKey,
     hash: OaepHash,
     ephemeral: &SecretBytes,
     target: &[u8],
     record: bool,
-    rng: &mut R,
+    rng: &mut RsaRng<'_>,
 ) -> Result<RsaAesWrapped, ByokError> {
     if target.is_empty() {
         return Err(ByokError::EmptyMaterial);

@@ -93,6 +93,45 @@ impl FromStr for OaepHash {
     }
 }
 
+/// Where the RSA crate draws randomness (primes, OAEP seeds): one concrete
+/// type around a fill function, so the crate's generic code is compiled
+/// once for every caller (the page's random source, the virtual HSM's
+/// injectable key source) instead of once per generator type.
+pub struct RsaRng<'a> {
+    fill: &'a mut dyn FnMut(&mut [u8]) -> Result<(), crate::Error>,
+}
+
+impl<'a> RsaRng<'a> {
+    /// Randomness from `fill`.
+    pub fn new(fill: &'a mut dyn FnMut(&mut [u8]) -> Result<(), crate::Error>) -> Self {
+        RsaRng { fill }
+    }
+}
+
+impl rsa::rand_core::TryRng for RsaRng<'_> {
+    type Error = crate::Error;
+
+    fn try_next_u32(&mut self) -> Result<u32, crate::Error> {
+        let mut b = [0u8; 4];
+        (self.fill)(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, crate::Error> {
+        let mut b = [0u8; 8];
+        (self.fill)(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), crate::Error> {
+        (self.fill)(dst)
+    }
+}
+
+// Every fill function given is the operating system's random source or the
+// tests' seeded key source, whose name already says it is not secret.
+impl rsa::rand_core::TryCryptoRng for RsaRng<'_> {}
+
 /// RSA-OAEP-encrypts `message` to `key` (empty label, MGF1 with `hash`).
 ///
 /// Errors: [`ByokError::OaepMessageTooLong`] above
@@ -102,17 +141,22 @@ pub fn oaep_encrypt(
     hash: OaepHash,
     message: &[u8],
 ) -> Result<Vec<u8>, ByokError> {
-    oaep_encrypt_with_rng(key, hash, message, &mut SysRng)
+    oaep_encrypt_with_rng(
+        key,
+        hash,
+        message,
+        &mut RsaRng::new(&mut crate::random::fill),
+    )
 }
 
 /// [`oaep_encrypt`] with the OAEP seed drawn from `rng` (the virtual HSM
 /// passes its injectable key source, so a seeded session's transcript is
 /// reproducible).
-pub fn oaep_encrypt_with_rng<R: rsa::rand_core::TryCryptoRng + ?Sized>(
+pub fn oaep_encrypt_with_rng(
     key: &WrappingPublicKey,
     hash: OaepHash,
     message: &[u8],
-    rng: &mut R,
+    rng: &mut RsaRng<'_>,
 ) -> Result<Vec<u8>, ByokError> {
     let max = hash.max_message_len(key.modulus_len());
     if message.len() > max {

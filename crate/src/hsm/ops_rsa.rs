@@ -18,8 +18,6 @@
 
 use core::fmt;
 
-use rsa::rand_core::{TryCryptoRng, TryRng};
-
 use super::HsmState;
 use super::copies;
 use super::error::{HsmError, HsmErrorKind, Stage};
@@ -31,7 +29,9 @@ use super::ops::{
 };
 use super::rules;
 use super::steps::{self, OperationSteps};
-use crate::byok::{self, ByokError, OaepHash, OaepLayer, UnwrappingPrivateKey, WrappingPublicKey};
+use crate::byok::{
+    self, ByokError, OaepHash, OaepLayer, RsaRng, UnwrappingPrivateKey, WrappingPublicKey,
+};
 use crate::kmu::ReturnCode;
 use crate::store::{
     AttributeType, KeyAttributes, KeyClass, KeyHandle, KeyObject, KeyType, RsaKeyInfo, policy,
@@ -173,39 +173,15 @@ impl From<&RsaError> for ReturnCode {
     }
 }
 
-/// The session's [`KeySource`] as the random generator the RSA crate
-/// draws from (primes, OAEP seeds).
-pub(crate) struct KeySourceRng<'a>(pub(crate) &'a mut dyn KeySource);
-
-impl TryRng for KeySourceRng<'_> {
-    type Error = crate::Error;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
+/// Fills `dst` from the session's [`KeySource`] (primes, OAEP seeds), in
+/// pieces: a key source caps one draw (`random::MAX_GENERATED_KEY_LEN`).
+fn fill_from(keys: &mut dyn KeySource, dst: &mut [u8]) -> Result<(), crate::Error> {
+    for chunk in dst.chunks_mut(256) {
+        let bytes = keys.generate(chunk.len())?;
+        chunk.copy_from_slice(bytes.expose_secret());
     }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        // The key source caps one draw (`random::MAX_GENERATED_KEY_LEN`):
-        // fill large buffers in pieces.
-        for chunk in dst.chunks_mut(256) {
-            let bytes = self.0.generate(chunk.len())?;
-            chunk.copy_from_slice(bytes.expose_secret());
-        }
-        Ok(())
-    }
+    Ok(())
 }
-
-// A key source is either the operating system's random source or the
-// tests' seeded one, whose keys the name already marks as not secret.
-impl TryCryptoRng for KeySourceRng<'_> {}
 
 fn rsa_failure(stage: Stage) -> impl Fn(RsaError) -> OpFailure {
     move |e| OpFailure::from(HsmErrorKind::Rsa(e).at(stage))
@@ -295,7 +271,8 @@ pub fn generate_pair(
     rules::check_label(AttributeType::Label, spec.public_label).map_err(&f)?;
     rules::check_label(AttributeType::Label, spec.private_label).map_err(&f)?;
     rules::check_label(AttributeType::Id, spec.id).map_err(&f)?;
-    let private = UnwrappingPrivateKey::generate_with_rng(&mut KeySourceRng(keys), bits)
+    let mut fill = |dst: &mut [u8]| fill_from(keys, dst);
+    let private = UnwrappingPrivateKey::generate_with_rng(&mut RsaRng::new(&mut fill), bits)
         .map_err(|e| r(e.into()))?;
     let public_handle = state.store.next_handle();
     let private_handle = KeyHandle::new(public_handle.get().saturating_add(1));
@@ -476,10 +453,11 @@ pub fn wrap(
         return Err(r(RsaError::NotASecretKey(target.handle())));
     }
     let key_data = target.value().expose_secret();
-    let mut rng = KeySourceRng(&mut *keys);
     let (wrapped, steps) = match spec.mechanism {
         RsaMechanism::RsaAes => {
-            let ephemeral = rng.0.generate(EPHEMERAL_AES_LEN).map_err(at(CHECK))?;
+            let ephemeral = keys.generate(EPHEMERAL_AES_LEN).map_err(at(CHECK))?;
+            let mut fill = |dst: &mut [u8]| fill_from(keys, dst);
+            let mut rng = RsaRng::new(&mut fill);
             let may_show = state.step_rule(steps::may_show_key(target, caller));
             let out = byok::rsa_aes_wrap_with(
                 &public,
@@ -513,6 +491,8 @@ pub fn wrap(
             )
         }
         RsaMechanism::RsaOaep => {
+            let mut fill = |dst: &mut [u8]| fill_from(keys, dst);
+            let mut rng = RsaRng::new(&mut fill);
             let ct = byok::oaep_encrypt_with_rng(&public, spec.hash, key_data, &mut rng)
                 .map_err(|e| r(e.into()))?;
             let rsa_part_len = ct.len();
