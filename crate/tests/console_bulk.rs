@@ -193,3 +193,22 @@ fn completion_offers_the_extension_in_both_dialects() {
             .contains(&"-noheader".to_owned())
     );
 }
+
+#[test]
+fn every_key_reference_in_the_cli_reply_is_a_link() {
+    let mut s = with_keys(5);
+    let out = run_ok(
+        &mut s,
+        "ext wrap-all aes-zero-pad --payload-filter attr.label=bulk \
+         --wrapping-filter attr.label=kek --path-prefix l-",
+    );
+    let linked: Vec<u64> = out.handle_spans.iter().map(|sp| sp.handle.get()).collect();
+    // The KEK first, then each payload once.
+    assert_eq!(linked, vec![6, 7, 8, 9, 10, 11]);
+    for span in &out.handle_spans {
+        assert_eq!(
+            &out.output[span.range.clone()],
+            format!("0x{:016x}", span.handle.get())
+        );
+    }
+}

@@ -241,23 +241,34 @@ fn envelope(error_code: u8, data: Value) -> String {
     text
 }
 
-/// Where key references appear in the output, for links.
+/// Where key references appear in the output, for links: every `0x` and
+/// exactly 16 lower-case hex digits that names a key of the session. One
+/// pass over the output, so a reply about many keys stays fast.
 fn spans(output: &str, session: &Session) -> Vec<HandleSpan> {
-    let mut spans: Vec<HandleSpan> = session
-        .all_keys()
-        .into_iter()
-        .flat_map(|k| {
-            let text = reference(k.handle);
-            output
-                .match_indices(&text)
-                .map(|(at, m)| HandleSpan {
-                    range: at..at.saturating_add(m.len()),
-                    handle: k.handle,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    spans.sort_by_key(|s| s.range.start);
+    let known: BTreeSet<KeyHandle> = session.all_keys().iter().map(|k| k.handle).collect();
+    let is_digit = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let mut spans = Vec::new();
+    for (at, _) in output.match_indices("0x") {
+        let end = at.saturating_add(18);
+        let Some(digits) = output.get(at.saturating_add(2)..end) else {
+            continue;
+        };
+        if !digits.bytes().all(is_digit)
+            || output.as_bytes().get(end).copied().is_some_and(is_digit)
+        {
+            continue;
+        }
+        let Ok(n) = u64::from_str_radix(digits, 16) else {
+            continue;
+        };
+        let handle = KeyHandle::new(n);
+        if known.contains(&handle) {
+            spans.push(HandleSpan {
+                range: at..end,
+                handle,
+            });
+        }
+    }
     spans
 }
 

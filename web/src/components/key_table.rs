@@ -466,29 +466,35 @@ fn bulk_form(keys: &[KeyView], ks: &KeysState, dispatch: &Dispatch) -> Html {
                     <code>{ "extWrapAll" }</code>
                     { ", a Keywrap Console extension (not part of key_mgmt_util), shown in the terminal." }
                 </p>
-                <div class="inline-fields field">
-                    <label for="bulk-wrapping">{ "Wrap them under key" }</label>
-                    <select id="bulk-wrapping" onchange={on_wrapping}>
-                        <option value="" selected={form.wrapping.is_none() || chosen_gone}>
-                            { if wrappers.is_empty() { "No AES key with wrap yet" } else { "Choose…" } }
-                        </option>
-                        { for wrappers.iter().map(|k| html! {
-                            <option value={k.handle.to_string()} selected={form.wrapping == Some(k.handle)}>
-                                { format!("{} — {} ({})", k.handle, k.label(), size_text(k)) }
+                <div class="field inline-fields">
+                    <div class="field">
+                        <label for="bulk-wrapping">{ "Wrap them under key" }</label>
+                        <select id="bulk-wrapping" onchange={on_wrapping}>
+                            <option value="" selected={form.wrapping.is_none() || chosen_gone}>
+                                { if wrappers.is_empty() { "No AES key with wrap yet" } else { "Choose…" } }
                             </option>
-                        }) }
-                    </select>
-                    <label for="bulk-mechanism">{ "With mechanism" }</label>
-                    <select id="bulk-mechanism" onchange={on_mechanism}>
-                        { for Mechanism::ALL.iter().map(|&m| html! {
-                            <option value={m.kmu_number().to_string()} selected={form.mechanism == m}>
-                                { format!("{} — -m {}", m.display_name(), m.kmu_number()) }
-                            </option>
-                        }) }
-                    </select>
-                    <label for="bulk-prefix">{ "File name prefix" }</label>
-                    <input id="bulk-prefix" type="text" class="mono" spellcheck="false" autocomplete="off"
-                        value={form.prefix.clone()} oninput={on_prefix} aria-describedby="bulk-files" />
+                            { for wrappers.iter().map(|k| html! {
+                                <option value={k.handle.to_string()} selected={form.wrapping == Some(k.handle)}>
+                                    { format!("{} — {} ({})", k.handle, k.label(), size_text(k)) }
+                                </option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="bulk-mechanism">{ "With mechanism" }</label>
+                        <select id="bulk-mechanism" onchange={on_mechanism}>
+                            { for Mechanism::ALL.iter().map(|&m| html! {
+                                <option value={m.kmu_number().to_string()} selected={form.mechanism == m}>
+                                    { format!("{} — -m {}", m.display_name(), m.kmu_number()) }
+                                </option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="bulk-prefix">{ "File name prefix" }</label>
+                        <input id="bulk-prefix" type="text" class="mono" spellcheck="false" autocomplete="off"
+                            value={form.prefix.clone()} oninput={on_prefix} aria-describedby="bulk-files" />
+                    </div>
                 </div>
                 <p class="hint" id="bulk-files">
                     { format!("Key {example} goes to {}{example}.key, and so on.", form.prefix.trim()) }
