@@ -543,10 +543,10 @@ fn you(capability: Capability, key: &KeyFacts) -> Verdict {
                         Yes,
                         format!(
                             "Yes — via {}: key {h} is {}, yet {places} hold its bytes in the \
-                             clear. {}",
+                             clear. A real HSM allows this too; what stops it: {}",
                             path.title(),
                             key.protection(),
-                            path.real_hsm()
+                            path.defence()
                         ),
                         Source::KeySeparation,
                     ),
@@ -728,27 +728,26 @@ fn page_host(capability: Capability) -> Verdict {
 
 fn origin_code(capability: Capability, key: &KeyFacts) -> Verdict {
     let h = key.handle;
-    let base = "Another page on this origin is, to the browser, this page. The console refuses \
-                to start inside a frame or in a window another page holds, and a host that \
-                sends frame-ancestors 'none' keeps frames out before any code runs; but a \
-                same-origin page that scripts the console before its guard runs reads all the \
-                page shows and can type commands. Serve the console on an origin of its own.";
+    let base = "To the browser, a page on this origin is this page. The console refuses to run \
+                framed or held by an opener, but a same-origin page that scripts it before that \
+                check (a host without frame-ancestors 'none') reads what it shows and types \
+                commands as you. Serve the console on an origin of its own.";
     let reason = match capability {
         Capability::Plaintext => {
             if key.page_plaintext().next().is_some() {
                 format!(
-                    "{base} The page holds the bytes of key {h} right now: {}.",
+                    "{base} The page holds the bytes of key {h} now: {}.",
                     key.page_plaintext_places()
                 )
             } else {
-                format!("{base} It gets what you reveal or export of key {h}.")
+                base.to_owned()
             }
         }
         Capability::WrappedBlob => {
             let in_page: Vec<&WrappedCopyFact> =
                 key.wrapped_copies.iter().filter(|c| c.in_page).collect();
             if in_page.is_empty() {
-                format!("{base} It could run wrapKey as you.")
+                base.to_owned()
             } else {
                 format!(
                     "{base} Wrapped copies in the page now: {}.",
@@ -756,7 +755,7 @@ fn origin_code(capability: Capability, key: &KeyFacts) -> Verdict {
                 )
             }
         }
-        Capability::Use => format!("{base} It uses keys by typing commands as you."),
+        Capability::Use => base.to_owned(),
     };
     Verdict::new(Answer::Possible, reason, Source::SameOrigin)
 }

@@ -41,7 +41,7 @@ pub fn separation_notices(notices: &[Rc<SeparationNotice>], dispatch: &Dispatch)
                     <div class="separation" role="alert" key={id} data-testid="separation-notice"
                         data-key={r.key.to_string()} data-path={r.path.title()}>
                         <p><span aria-hidden="true">{ "⚠ " }</span>
-                            <strong>{ format!("A protected key left the HSM — via {}.", r.path.title()) }</strong>
+                            <strong>{ "A protected key left the HSM." }</strong>
                             { " " }{ r.headline() }</p>
                         <p><strong>{ "What a real HSM does: " }</strong>{ r.path.real_hsm() }</p>
                         <p><strong>{ "What stops it: " }</strong>{ r.path.defence() }</p>
@@ -141,11 +141,23 @@ const STEPS: [Step; 8] = [
     },
 ];
 
-/// A step's lines with the scenario's handles filled in.
+/// What the scenario calls its keys before they exist.
+const KEY_NAMES: [&str; 4] = [
+    "‹demo-kek›",
+    "‹demo-secret›",
+    "‹demo-secret-2›",
+    "‹demo-wrap-only›",
+];
+
+/// A step's lines with the scenario's handles filled in (a key not made
+/// yet goes by its name).
 fn resolve(line: &str, handles: &[KeyHandle]) -> String {
     let mut out = line.to_owned();
-    for (i, h) in handles.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), &h.to_string());
+    for (i, name) in KEY_NAMES.iter().enumerate() {
+        let shown = handles
+            .get(i)
+            .map_or_else(|| (*name).to_owned(), ToString::to_string);
+        out = out.replace(&format!("{{{i}}}"), &shown);
     }
     out
 }
@@ -206,9 +218,7 @@ pub fn LeakScenario(props: &ScenarioProps) -> Html {
                         std::cmp::Ordering::Equal => "next",
                         std::cmp::Ordering::Greater => "later",
                     };
-                    let shown: Vec<String> = step.lines.iter().map(|l| {
-                        if i < done { resolve(l, &handles) } else { (*l).to_owned() }
-                    }).collect();
+                    let shown: Vec<String> = step.lines.iter().map(|l| resolve(l, &handles)).collect();
                     html! {
                         <li class={classes!("scenario-step", state)} data-state={state}>
                             <p><strong>{ step.title }</strong>
