@@ -225,11 +225,9 @@ impl Source {
                  is removed at boot; the host serves the page's code on every load."
             }
             Self::SameOrigin => {
-                "HTML's same-origin policy: a document can script any other document of its \
-                 origin that it frames or opens. This page refuses to start when framed \
-                 (window.top) or held by an opener (window.opener); a same-origin page can \
-                 still rewrite its globals before that check runs, which only the \
-                 frame-ancestors 'none' header and an origin of its own prevent (README, Deploy)."
+                "HTML's same-origin policy; this page's guard (window.top, window.opener) and \
+                 its limits; the frame-ancestors 'none' header and an origin of its own (README, \
+                 Deploy)."
             }
             Self::SharedServiceFips => {
                 "The common account of shared HSM services (FIPS 140-2 Level 2, the provider \
@@ -241,17 +239,12 @@ impl Source {
                  historical since January 2026); hsm2m.medium FIPS 140-3 Level 3 (CMVP #4703)."
             }
             Self::CloudHsmUsers => {
-                "AWS CloudHSM User Guide, \"HSM users\" and \"Cluster synchronization\": every HSM \
-                 has an appliance user (AU) that AWS uses to clone and synchronize keys between the \
-                 cluster's HSMs; it can extract and insert masked objects (keys encrypted under a \
-                 masking key that never leaves the cluster's HSMs) but cannot use or read keys."
+                "AWS CloudHSM User Guide, \"HSM users\", \"Cluster synchronization\": the \
+                 appliance user (AU) extracts and inserts masked objects; it cannot use or read keys."
             }
             Self::KeySeparation => {
-                "Clulow, \"On the Security of PKCS #11\", CHES 2003 (wrap-then-decrypt); \
-                 Bortolozzo, Centenaro, Focardi, Steel, \"Attacking and Fixing PKCS#11 Security \
-                 Tokens\", ACM CCS 2010. Defences: separate wrap and decrypt roles, \
-                 CKA_WRAP_WITH_TRUSTED with TRUSTED set only by the security officer, unwrap \
-                 templates that cannot loosen attributes."
+                "Clulow, \"On the Security of PKCS #11\", CHES 2003; Bortolozzo, Centenaro, \
+                 Focardi, Steel, \"Attacking and Fixing PKCS#11 Security Tokens\", ACM CCS 2010."
             }
         }
     }
@@ -316,21 +309,17 @@ impl SeparationPath {
         match self {
             Self::WrapThenDecrypt => {
                 "A real PKCS#11 HSM does the same: SENSITIVE only forbids reading the value \
-                 directly, so a key that may both wrap and decrypt (unwrap to the host) lets \
-                 its user wrap a sensitive key and decrypt the blob. CloudHSM's exSymKey is \
-                 this path by design: it wraps the key, then unwraps it on the host."
+                 directly, so a key that may wrap and decrypt hands out what it wraps. \
+                 CloudHSM's exSymKey takes this path by design."
             }
             Self::LooserTemplate => {
-                "A real PKCS#11 HSM lets whoever unwraps choose the new object's attributes: a \
-                 bare blob unwrapped with a template of their choosing (unWrapKey -noheader, \
-                 --attributes sensitive=false) becomes a key without the original's SENSITIVE, \
-                 and a copy wrapped before EXTRACTABLE was cleared still unwraps extractable. \
-                 CloudHSM keeps a header's attributes (they can only tighten), not a bare blob's."
+                "A real PKCS#11 HSM lets whoever unwraps a bare blob choose the new key's \
+                 attributes, and a copy wrapped before EXTRACTABLE was cleared unwraps \
+                 extractable; CloudHSM keeps a header's attributes, not a bare blob's."
             }
             Self::TrustedWrapStripped => {
-                "A real PKCS#11 HSM keeps WRAP_WITH_TRUSTED in the key object and in a \
-                 key_mgmt_util header, not in a bare blob: wrapped under a trusted KEK with \
-                 -noheader and unwrapped again, the copy has lost it and wraps under any key."
+                "A real PKCS#11 HSM keeps WRAP_WITH_TRUSTED in the key and in a header, not \
+                 in a bare blob: unwrapped again, the copy has lost it."
             }
         }
     }
@@ -339,24 +328,19 @@ impl SeparationPath {
     pub const fn defence(self) -> &'static str {
         match self {
             Self::WrapThenDecrypt => {
-                "Give the key WRAP_WITH_TRUSTED (setAttribute -a 528 -v 1; it can never be \
-                 cleared) and have the crypto officer mark TRUSTED only KEKs that wrap but do \
-                 not decrypt (UNWRAP off): wrapKey under any other key is refused, and no key \
-                 here turns its blob back into plaintext. A real officer also makes such a KEK \
-                 unmodifiable (CKA_MODIFIABLE false), which this virtual HSM does not model. A \
-                 key that never needs to leave: genSymKey -nex."
+                "WRAP_WITH_TRUSTED on the key (setAttribute -a 528 -v 1, one-way), and TRUSTED \
+                 (set by the crypto officer) only on KEKs that wrap but do not decrypt (UNWRAP \
+                 off); a real officer also makes them unmodifiable (CKA_MODIFIABLE, not \
+                 modelled here). A key that never leaves: genSymKey -nex."
             }
             Self::LooserTemplate => {
-                "Clear EXTRACTABLE before any copy exists (a copy made earlier stays \
-                 extractable), or give the key WRAP_WITH_TRUSTED so it is wrapped only under \
-                 trusted KEKs that do not unwrap here; where the HSM has them, unwrap templates \
-                 (CKA_UNWRAP_TEMPLATE) that the officer fixes. Keep the header: CloudHSM's \
-                 unWrapKey lets it only tighten."
+                "Clear EXTRACTABLE before any copy exists, or WRAP_WITH_TRUSTED with trusted \
+                 KEKs that do not unwrap here (or an unwrap template the officer fixes); keep \
+                 the header, which unWrapKey lets only tighten."
             }
             Self::TrustedWrapStripped => {
-                "Trusted KEKs that wrap but do not unwrap in this HSM (UNWRAP off), so a \
-                 trusted blob is opened only at its destination; keep the header, which \
-                 carries WRAP_WITH_TRUSTED and can only tighten on unWrapKey."
+                "Trusted KEKs that wrap but do not unwrap here (UNWRAP off), and the header, \
+                 which keeps WRAP_WITH_TRUSTED."
             }
         }
     }
@@ -543,10 +527,10 @@ fn you(capability: Capability, key: &KeyFacts) -> Verdict {
                         Yes,
                         format!(
                             "Yes — via {}: key {h} is {}, yet {places} hold its bytes in the \
-                             clear. {}",
+                             clear. A real HSM allows this too; what stops it: {}",
                             path.title(),
                             key.protection(),
-                            path.real_hsm()
+                            path.defence()
                         ),
                         Source::KeySeparation,
                     ),
@@ -728,27 +712,26 @@ fn page_host(capability: Capability) -> Verdict {
 
 fn origin_code(capability: Capability, key: &KeyFacts) -> Verdict {
     let h = key.handle;
-    let base = "Another page on this origin is, to the browser, this page. The console refuses \
-                to start inside a frame or in a window another page holds, and a host that \
-                sends frame-ancestors 'none' keeps frames out before any code runs; but a \
-                same-origin page that scripts the console before its guard runs reads all the \
-                page shows and can type commands. Serve the console on an origin of its own.";
+    let base = "To the browser, a page on this origin is this page. The console refuses to run \
+                framed or held by an opener, but a same-origin page that scripts it before that \
+                check (a host without frame-ancestors 'none') reads what it shows and types \
+                commands as you. Serve the console on an origin of its own.";
     let reason = match capability {
         Capability::Plaintext => {
             if key.page_plaintext().next().is_some() {
                 format!(
-                    "{base} The page holds the bytes of key {h} right now: {}.",
+                    "{base} The page holds the bytes of key {h} now: {}.",
                     key.page_plaintext_places()
                 )
             } else {
-                format!("{base} It gets what you reveal or export of key {h}.")
+                base.to_owned()
             }
         }
         Capability::WrappedBlob => {
             let in_page: Vec<&WrappedCopyFact> =
                 key.wrapped_copies.iter().filter(|c| c.in_page).collect();
             if in_page.is_empty() {
-                format!("{base} It could run wrapKey as you.")
+                base.to_owned()
             } else {
                 format!(
                     "{base} Wrapped copies in the page now: {}.",
@@ -756,7 +739,7 @@ fn origin_code(capability: Capability, key: &KeyFacts) -> Verdict {
                 )
             }
         }
-        Capability::Use => format!("{base} It uses keys by typing commands as you."),
+        Capability::Use => base.to_owned(),
     };
     Verdict::new(Answer::Possible, reason, Source::SameOrigin)
 }

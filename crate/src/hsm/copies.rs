@@ -135,7 +135,7 @@ impl SeparationReport {
         match self.path {
             SeparationPath::WrapThenDecrypt => format!(
                 "Key {} is {}, yet its plaintext (KCV {}) is now in {}: it was wrapped, then \
-                 the blob was unwrapped to plaintext{by} — {}.",
+                 the blob was unwrapped to plaintext{by} — via {}.",
                 self.key,
                 self.promised,
                 self.kcv,
@@ -144,7 +144,7 @@ impl SeparationReport {
             ),
             SeparationPath::LooserTemplate | SeparationPath::TrustedWrapStripped => format!(
                 "Key {} is {}, yet {} now holds the same bytes (KCV {}) without that \
-                 protection: its blob was unwrapped{by} under a looser template — {}.",
+                 protection: its blob was unwrapped{by} under a looser template — via {}.",
                 self.key,
                 self.promised,
                 self.place,

@@ -41,7 +41,7 @@ pub fn separation_notices(notices: &[Rc<SeparationNotice>], dispatch: &Dispatch)
                     <div class="separation" role="alert" key={id} data-testid="separation-notice"
                         data-key={r.key.to_string()} data-path={r.path.title()}>
                         <p><span aria-hidden="true">{ "⚠ " }</span>
-                            <strong>{ format!("A protected key left the HSM — via {}.", r.path.title()) }</strong>
+                            <strong>{ "A protected key left the HSM." }</strong>
                             { " " }{ r.headline() }</p>
                         <p><strong>{ "What a real HSM does: " }</strong>{ r.path.real_hsm() }</p>
                         <p><strong>{ "What stops it: " }</strong>{ r.path.defence() }</p>
@@ -77,22 +77,19 @@ const STEPS: [Step; 8] = [
             "genSymKey -t 31 -s 32 -l demo-secret",
         ],
         creates: 2,
-        expect: "Both are AES keys as genSymKey makes them: the KEK may wrap and unwrap; the \
-                 secret is sensitive, so the page never shows its value.",
+        expect: "The KEK may wrap and unwrap; the secret is sensitive: never shown.",
     },
     Step {
         title: "Attack 2. Wrap the secret without a header",
         lines: &["wrapKey -k {1} -w {0} -noheader -out demo-secret.bin -m 5"],
         creates: 0,
-        expect: "Allowed: you own the secret and it is extractable. The file holds ciphertext.",
+        expect: "Allowed: you own it and it is extractable.",
     },
     Step {
         title: "Attack 3. Decrypt the blob to the host",
         lines: &["aesWrapUnwrap -m 0 -f demo-secret.bin -w {0} -out demo-secret.plain"],
         creates: 0,
-        expect: "Allowed too: the KEK may unwrap. The secret's bytes are now in a file and in \
-                 the transcript. The page raises a notice, and who-can-see says \"Yes — via \
-                 wrap-then-decrypt\".",
+        expect: "Allowed too: its bytes are now in a file and the transcript. A notice says so.",
     },
     Step {
         title: "Defence 1. A secret that may be wrapped only under trusted keys, and a KEK that wraps but never decrypts",
@@ -103,8 +100,7 @@ const STEPS: [Step; 8] = [
             "setAttribute -o {3} -a 263 -v 0",
         ],
         creates: 2,
-        expect: "WRAP_WITH_TRUSTED (528) can never be cleared again; the new KEK has UNWRAP \
-                 (263) off.",
+        expect: "WRAP_WITH_TRUSTED (528) is one-way; the new KEK has UNWRAP (263) off.",
     },
     Step {
         title: "Defence 2. The same attack under the old KEK",
@@ -122,13 +118,13 @@ const STEPS: [Step; 8] = [
             "loginHSM -u CU -s alice -p demo",
         ],
         creates: 0,
-        expect: "Only the officer may set TRUSTED (134); you are alice again afterwards.",
+        expect: "Only the officer may set TRUSTED (134).",
     },
     Step {
         title: "Defence 4. Wrapping under the trusted KEK works",
         lines: &["wrapKey -k {2} -w {3} -noheader -out demo-secret-2.bin -m 5"],
         creates: 0,
-        expect: "Allowed: the secret may still travel to an HSM that holds the KEK.",
+        expect: "Allowed: it may still travel to an HSM holding that KEK.",
     },
     Step {
         title: "Defence 5. No key here turns that blob back into plaintext or a looser key",
@@ -137,15 +133,27 @@ const STEPS: [Step; 8] = [
             "unWrapKey -f demo-secret-2.bin -w {3} -noheader -l copy -kc 4 -kt 31 -m 5",
         ],
         creates: 0,
-        expect: "Both refused: the trusted KEK does not unwrap. No notice this time.",
+        expect: "Both refused: the trusted KEK does not unwrap.",
     },
 ];
 
-/// A step's lines with the scenario's handles filled in.
+/// What the scenario calls its keys before they exist.
+const KEY_NAMES: [&str; 4] = [
+    "‹demo-kek›",
+    "‹demo-secret›",
+    "‹demo-secret-2›",
+    "‹demo-wrap-only›",
+];
+
+/// A step's lines with the scenario's handles filled in (a key not made
+/// yet goes by its name).
 fn resolve(line: &str, handles: &[KeyHandle]) -> String {
     let mut out = line.to_owned();
-    for (i, h) in handles.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), &h.to_string());
+    for (i, name) in KEY_NAMES.iter().enumerate() {
+        let shown = handles
+            .get(i)
+            .map_or_else(|| (*name).to_owned(), ToString::to_string);
+        out = out.replace(&format!("{{{i}}}"), &shown);
     }
     out
 }
@@ -194,10 +202,9 @@ pub fn LeakScenario(props: &ScenarioProps) -> Html {
         <section class="panel scenario" id={SCENARIO_ID} aria-labelledby="scenario-title" tabindex="-1">
             <h2 id="scenario-title">{ "How a sensitive key leaks, and how to stop it" }</h2>
             <p class="hint">
-                { "SENSITIVE only forbids reading a key's value directly. A key that may both wrap and decrypt lets its \
-                   user wrap a sensitive key and decrypt the blob (Clulow, 2003). These steps run in the terminal on \
-                   this HSM: first the attack, then the policy that stops it. They log in as the crypto officer for \
-                   one step and end as alice." }
+                { "A key that may both wrap and decrypt lets its user wrap a sensitive key and decrypt the blob \
+                   (Clulow, 2003). These steps run in the terminal: the attack, then the policy that stops it \
+                   (one step as the crypto officer; they end as alice)." }
             </p>
             <ol class="steps-list" data-testid="scenario-steps">
                 { for STEPS.iter().enumerate().map(|(i, step)| {
@@ -206,9 +213,7 @@ pub fn LeakScenario(props: &ScenarioProps) -> Html {
                         std::cmp::Ordering::Equal => "next",
                         std::cmp::Ordering::Greater => "later",
                     };
-                    let shown: Vec<String> = step.lines.iter().map(|l| {
-                        if i < done { resolve(l, &handles) } else { (*l).to_owned() }
-                    }).collect();
+                    let shown: Vec<String> = step.lines.iter().map(|l| resolve(l, &handles)).collect();
                     html! {
                         <li class={classes!("scenario-step", state)} data-state={state}>
                             <p><strong>{ step.title }</strong>
@@ -224,7 +229,7 @@ pub fn LeakScenario(props: &ScenarioProps) -> Html {
                     <button type="button" onclick={on_next} data-testid="scenario-next">
                         { format!("Run: {}", step.title) }</button>
                 } else {
-                    <p class="hint" data-testid="scenario-done">{ "Done. The terminal shows each command and its answer; the notice above names the leak; the who-can-see panel follows the keys." }</p>
+                    <p class="hint" data-testid="scenario-done">{ "Done: the terminal shows each answer." }</p>
                 }
                 if done > 0 {
                     <button type="button" class="small" onclick={on_reset}>{ "Start again (with new keys)" }</button>
