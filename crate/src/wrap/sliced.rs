@@ -1,7 +1,7 @@
 //! Wrap and unwrap in slices: [`WrapJob`] and [`UnwrapJob`] run W or W⁻¹
 //! a given number of steps at a time, so that a caller with a large key
-//! (KWP of a megabyte is 786,432 AES blocks, several hundred milliseconds
-//! in a browser tab) can run a slice per animation frame, show progress
+//! (KWP of a megabyte is 786,432 AES blocks, 150–200 ms in a browser tab
+//! with the SIMD128 AES, longer on a slow phone) can run a slice per animation frame, show progress
 //! between slices and stop at any point.
 //!
 //! A job owns its working buffer (wiped when the job is dropped, finished
@@ -36,16 +36,20 @@ use super::{
 };
 use crate::{Error, SecretBytes};
 
-/// Steps a page should run per animation frame: 32,768 AES blocks, measured
-/// at about 20–40 ms in headless Chromium on a shared 2-core machine
-/// (`scripts/bench.sh browser`, "KWP 1 MiB in slices"), so the page keeps
+/// Steps a page should run per animation frame: 32,768 AES blocks, about
+/// 7–10 ms with the page's SIMD128 AES in headless Chromium on a shared
+/// 2-core machine at load 10 (`scripts/bench.sh browser`: "KWP 1 MiB in
+/// slices", 65,536 steps a slice took at most 19.9 ms), so the page keeps
 /// answering while a large key is wrapped.
 pub const PAGE_SLICE_STEPS: usize = 32_768;
 
 /// Key data (or wrapped data) above which a page should use a sliced job
-/// and show progress instead of one [`wrap()`](super::wrap()) call: 128 KiB
-/// is 98,304 steps of W, about 100 ms of software AES in the page.
-pub const PAGE_SLICED_ABOVE_BYTES: usize = 128 * 1024;
+/// and show progress instead of one [`wrap()`](super::wrap()) call. Measured
+/// with the SIMD128 AES (same benchmark): KWP of 1 MiB took 156 ms to wrap
+/// and 182.5 ms to unwrap (0.23 µs a step), so one call freezes the page for
+/// 100 ms at about 560 KiB; 384 KiB (294,912 steps, about 70 ms here) leaves
+/// room for a device half as fast again.
+pub const PAGE_SLICED_ABOVE_BYTES: usize = 384 * 1024;
 
 /// Where a sliced job stands after [`WrapJob::run`] or [`UnwrapJob::run`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 // In-browser benchmark: the wasm core beside WebCrypto's AES-KW in one page,
-// plus first render and transfer size of the release console. It reports
+// the page's two AES implementations, plus first render, transfer size and a
+// keystroke with 1,000 keys in the HSM of the release console. It reports
 // figures (stdout and target/bench/browser.json); it never fails on a time.
 // Run by scripts/bench.sh, which builds both pages first.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -101,8 +102,27 @@ try {
 
   results.aes_block = await page.evaluate(() => {
     const iterations = 200000;
-    const [singleNs, foursNs] = window.wasmBindings.aes_block_bench(iterations);
-    return { iterations, ns_per_block_one_at_a_time: singleNs, ns_per_block_four_per_call: foursNs };
+    window.wasmBindings.aes_block_bench(20000); // warm up
+    const [singleNs, foursNs, vpermNs, vpermDecNs] = window.wasmBindings.aes_block_bench(iterations);
+    return {
+      iterations,
+      ns_per_block_one_at_a_time: singleNs,
+      ns_per_block_four_per_call: foursNs,
+      vperm_ns_per_block_encrypt: vpermNs,
+      vperm_ns_per_block_decrypt: vpermDecNs,
+    };
+  });
+
+  // The many-key rounds: the fixslice's four keys per pass (what wrap_many
+  // uses) beside the vector-permute AES one key after the other. Best of 3.
+  results.rounds_many = await page.evaluate(() => {
+    const keys = 10000;
+    const runs = [0, 1, 2].map(() => window.wasmBindings.rounds_many_bench(keys));
+    return {
+      keys,
+      fixslice_w_many_ms: Math.min(...runs.map((r) => r[0])),
+      vperm_one_by_one_ms: Math.min(...runs.map((r) => r[1])),
+    };
   });
 
   // The same megabyte in slices, as a page that shows progress would run it
@@ -165,6 +185,46 @@ try {
   }
   results.console.gzip_bytes = gzipBytes;
   results.console.brotli_bytes = brotliBytes;
+
+  // One keystroke in the Command field with 1,000 keys in the HSM (issue 11's
+  // figure): 1,000 genSymKey lines pasted, then 30 input events, each timed
+  // until Yew has rendered (a macrotask after the event), and Tab completion.
+  const keystrokeKeys = 1000;
+  await consolePage.evaluate((t) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', t);
+    const input = document.getElementById('command-input');
+    input.focus();
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, Array.from({ length: keystrokeKeys }, (_, i) => `genSymKey -t 31 -s 16 -l k${i}`).join('\n'));
+  await consolePage.waitForFunction((n) => document.querySelectorAll('table.key-table tbody tr').length === n, keystrokeKeys, { timeout: 180_000 });
+  results.keystroke = await consolePage.evaluate(async () => {
+    const input = document.getElementById('command-input');
+    const macrotask = () => new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
+    });
+    const times = [];
+    for (let i = 0; i < 30; i += 1) {
+      const t0 = performance.now();
+      input.value = `findKey -l k${i}`;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: 'x' }));
+      await macrotask();
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    input.value = 'genS';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await macrotask();
+    const t0 = performance.now();
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true }));
+    await macrotask();
+    const tab = performance.now() - t0;
+    if (input.value !== 'genSymKey ') throw new Error(`Tab completion did not render in time: ${input.value}`);
+    return { events: 30, median_ms: times[15], max_ms: times[29], tab_completion_ms: tab };
+  });
+  results.keystroke.keys = keystrokeKeys;
   await consolePage.close();
 } finally {
   await browser.close();
@@ -206,7 +266,9 @@ const rows = [
   ['  WebCrypto unwrapKey, Promise.all batch', `${f(k.webcrypto_unwrap_batch_per_s)} /s`],
   ['  ratio wasm loop / WebCrypto awaited', `${f(k.wasm_unwrap_per_s / k.webcrypto_unwrap_awaited_per_s, 2)} x`],
   ['KWP 1 MiB in the wasm core (WebCrypto has no KWP; target <= 200 ms)', `wrap ${f(results.kwp_1mib.wrap_ms, 1)} ms, unwrap ${f(results.kwp_1mib.unwrap_ms, 1)} ms`],
-  ['AES-256 block in the page (software, bitsliced)', `${f(results.aes_block.ns_per_block_one_at_a_time)} ns one at a time, ${f(results.aes_block.ns_per_block_four_per_call)} ns each four per call`],
+  ['AES-256 block in the page, vector-permute SIMD128 (W of one key)', `${f(results.aes_block.vperm_ns_per_block_encrypt)} ns encrypt, ${f(results.aes_block.vperm_ns_per_block_decrypt)} ns decrypt`],
+  ['AES-256 block in the page, aes crate fixslice', `${f(results.aes_block.ns_per_block_one_at_a_time)} ns one at a time, ${f(results.aes_block.ns_per_block_four_per_call)} ns each four per call`],
+  [`W rounds of ${f(results.rounds_many.keys)} keys (best of 3)`, `fixslice w_many ${f(results.rounds_many.fixslice_w_many_ms, 1)} ms, vperm one by one ${f(results.rounds_many.vperm_one_by_one_ms, 1)} ms`],
   [`KWP 1 MiB in slices of ${f(results.kwp_1mib_sliced.slice_steps)} steps`, `${f(results.kwp_1mib_sliced.slices)} slices, ${f(results.kwp_1mib_sliced.total_ms, 1)} ms in all, longest slice ${f(results.kwp_1mib_sliced.longest_slice_ms, 1)} ms`],
   [`findKey -l over ${f(results.find_key.keys)} keys`, `${f(results.find_key.find_key_ms, 3)} ms per lookup (filling took ${f(results.find_key.fill_ms)} ms)`],
   ['Console: navigation to first contentful paint', `${f(results.console.first_contentful_paint_ms, 1)} ms`],
@@ -215,6 +277,7 @@ const rows = [
   ['Console: transfer size (uncompressed server)', `${results.console.files} files, ${f(results.console.transfer_bytes)} bytes`],
   ['Console: the same files gzip -9 (compressing host)', `${f(results.console.gzip_bytes)} bytes`],
   ['Console: the same files brotli -q 11', `${f(results.console.brotli_bytes)} bytes`],
+  [`Keystroke in the Command field, ${f(results.keystroke.keys)} keys in the HSM`, `median ${f(results.keystroke.median_ms, 1)} ms, max ${f(results.keystroke.max_ms, 1)} ms (${results.keystroke.events} events, render included); Tab ${f(results.keystroke.tab_completion_ms, 1)} ms`],
   ['Machine load (1, 5, 15 min) at start, at end', `${results.load_average_start}; ${results.load_average}`],
 ];
 console.log(`\nKeywrap Console in-browser benchmark (${results.chromium})`);
