@@ -77,7 +77,9 @@ pub struct CommandSpec {
 }
 
 const WRAP_NOTE: &str = "-m: 4 AES_KEY_WRAP_PAD_PKCS5, 5 NIST_AES_WRAP_NO_PAD (RFC 3394),\n\
-     \x20   6 NIST_AES_WRAP_PAD (RFC 5649). See: help mechanisms.\n\
+     \x20   6 NIST_AES_WRAP_PAD (RFC 5649) under an AES key; 7 RSA_AES, 8 RSA_OAEP\n\
+     \x20   under an RSA public key (unwrap with its private key). See: help mechanisms.\n\
+     -t: the hash of -m 7 and 8 (OAEP and MGF1): 2 SHA1 or 3 SHA256 (the default).\n\
      -i: CloudHSM accepts only A6A6A6A6A6A6A6A6 with -m 4 and 5, none with -m 6.";
 
 /// `-t` / `-kt`: 16 GENERIC_SECRET, 31 AES.
@@ -349,7 +351,7 @@ pub const COMMANDS: [CommandSpec; 21] = [
     CommandSpec {
         name: "unWrapKey",
         summary: "UnWraps a key into HSM using the specified handle",
-        syntax: "unWrapKey -f <wrapped key file> -w <unwrapping key handle> [-m <4|5|6>]\n\
+        syntax: "unWrapKey -f <wrapped key file> -w <unwrapping key handle> [-m <4|5|6|7|8>] [-t <2|3>]\n\
                  \x20         [-noheader -l <label> -kc <4> -kt <16|31> [-id <key ID>]] [-i <IV>]\n\
                  \x20         [-nex] [-sess]",
         note: Some(WRAP_NOTE),
@@ -374,8 +376,8 @@ pub const COMMANDS: [CommandSpec; 21] = [
     CommandSpec {
         name: "wrapKey",
         summary: "Wraps a key from the HSM using the specified handle",
-        syntax: "wrapKey -k <key to wrap> -w <wrapping key handle> -out <file> -m <4|5|6>\n\
-                 \x20       [-noheader] [-i <wrapping IV, with -noheader only>]",
+        syntax: "wrapKey -k <key to wrap> -w <wrapping key handle> -out <file> -m <4|5|6|7|8>\n\
+                 \x20       [-t <2|3>] [-noheader] [-i <wrapping IV, with -noheader only>]",
         note: Some(WRAP_NOTE),
         flags: &[
             v("-k"),
