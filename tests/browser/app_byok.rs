@@ -205,6 +205,17 @@ async fn an_rsa_round_trip_in_the_console_of_the_page() {
     assert!(out.contains("public key handle: "), "{out}");
     let payload = support::handle_in(&app.run("genSymKey -t 31 -s 32 -l payload").await);
     let (public, private) = (payload - 2, payload - 1);
+    // The key table gives an RSA key's modulus in bits and which half it is.
+    let rows: Vec<String> = app
+        .all("table.key-table tbody tr")
+        .iter()
+        .filter_map(|r| r.text_content())
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.contains("2048 bits, public"))
+            && rows.iter().any(|r| r.contains("2048 bits, private")),
+        "{rows:?}"
+    );
     for (m, t) in [(7, 3), (8, 2)] {
         let out = app
             .run(&format!(

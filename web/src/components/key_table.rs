@@ -60,11 +60,16 @@ fn compare(a: &KeyView, b: &KeyView, column: SortColumn) -> Ordering {
     }
 }
 
-/// `AES-256` or `GENERIC_SECRET, 20 bytes`.
+/// `256 bits` (AES), `2048 bits, public` (RSA: the modulus, and which half
+/// of the pair), or `20 bytes` (a generic secret).
 pub fn size_text(key: &KeyView) -> String {
+    use keywrap_core::store::{KeyClass, KeyType};
     let bytes = key.attributes.value_len;
-    match key.attributes.key_type {
-        keywrap_core::store::KeyType::Aes => format!("{} bits", u64::from(bytes) * 8),
+    let bits = u64::from(bytes) * 8;
+    match (key.attributes.key_type, key.attributes.class) {
+        (KeyType::Aes, _) => format!("{bits} bits"),
+        (KeyType::Rsa, KeyClass::Public) => format!("{bits} bits, public"),
+        (KeyType::Rsa, KeyClass::Private) => format!("{bits} bits, private"),
         _ => format!("{bytes} bytes"),
     }
 }
