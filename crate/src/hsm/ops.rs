@@ -347,6 +347,28 @@ pub(crate) fn created(
     })
 }
 
+/// A key an unwrap under `unwrapped_by` creates, with the copies it makes
+/// of keys already in the HSM holding the same bytes (the ledger's twins,
+/// [`copies::unwrapped_key_copies`]).
+pub(crate) fn created_by_unwrap(
+    state: &HsmState,
+    attributes: KeyAttributes,
+    owner: UserId,
+    value: SecretBytes,
+    unwrapped_by: KeyHandle,
+) -> Planned<KeyHandle> {
+    let twins = copies::unwrapped_key_copies(
+        state,
+        value.expose_secret(),
+        state.store.next_handle(),
+        &attributes,
+        unwrapped_by,
+    );
+    let mut planned = created(state, attributes, owner, value);
+    planned.mutations.extend(copies::mutations(twins));
+    planned
+}
+
 /// The attributes asked for a key an unwrap creates. One rule for every
 /// front end ([`NewKeyTemplate::new`]): KMU's `unWrapKey` (with a header or
 /// `-noheader`), CloudHSM CLI's `key unwrap` and the workbench.
@@ -531,16 +553,7 @@ pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
             template.attributes(&value)
         }
     };
-    let twins = copies::unwrapped_key_copies(
-        state,
-        value.expose_secret(),
-        state.store.next_handle(),
-        &attributes,
-        spec.unwrapping,
-    );
-    let mut planned = created(state, attributes, caller.user, value).steps(steps);
-    planned.mutations.extend(copies::mutations(twins));
-    Ok(planned)
+    Ok(created_by_unwrap(state, attributes, caller.user, value, spec.unwrapping).steps(steps))
 }
 
 /// An `imSymKey`: a plaintext key from an in-page file.
@@ -602,16 +615,7 @@ pub fn import(state: &HsmState, spec: &ImportSpec<'_>) -> Plan<KeyHandle> {
         extractable,
         ..KeyAttributes::new_secret(spec.key_type, spec.label, spec.id, value.expose_secret())
     };
-    let twins = copies::unwrapped_key_copies(
-        state,
-        value.expose_secret(),
-        state.store.next_handle(),
-        &attributes,
-        spec.wrapping,
-    );
-    let mut planned = created(state, attributes, caller.user, value).steps(steps);
-    planned.mutations.extend(copies::mutations(twins));
-    Ok(planned)
+    Ok(created_by_unwrap(state, attributes, caller.user, value, spec.wrapping).steps(steps))
 }
 
 // ---- Keys leaving the HSM --------------------------------------------------------

@@ -597,16 +597,10 @@ pub fn unwrap(state: &HsmState, spec: &RsaUnwrapSpec<'_>) -> Plan<KeyHandle> {
         });
     }
     let attributes = template.attributes(&value);
-    let twins = copies::unwrapped_key_copies(
-        state,
-        value.expose_secret(),
-        state.store.next_handle(),
-        &attributes,
-        spec.unwrapping,
-    );
-    let mut planned = ops::created(state, attributes, caller.user, value).with_steps(steps);
-    planned.mutations.extend(copies::mutations(twins));
-    Ok(planned)
+    Ok(
+        ops::created_by_unwrap(state, attributes, caller.user, value, spec.unwrapping)
+            .with_steps(steps),
+    )
 }
 
 /// Why an RSA operation failed, as an [`HsmError`] (for front ends that
