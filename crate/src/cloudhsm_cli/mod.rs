@@ -432,6 +432,39 @@ fn new_key_attributes(
         .collect()
 }
 
+/// The new key a `key unwrap` asks for (any mechanism): `--label`, the key
+/// type, `--session`, then the `--attributes` an unwrap may set.
+fn unwrap_template(
+    cli: &CliLine,
+    label: &str,
+    key_type: KeyType,
+) -> Result<NewKeyTemplate, CliError> {
+    let c = cli.command;
+    let mut template = NewKeyTemplate {
+        token: !cli.has("--session"),
+        ..NewKeyTemplate::new(label, key_type)
+    };
+    for a in new_key_attributes(c, cli.many("--attributes"))? {
+        match a {
+            Attribute::Label(l) => template.label = l,
+            Attribute::Id(i) => template.id = i,
+            Attribute::Sensitive(on) => template.sensitive = on,
+            Attribute::Extractable(on) => template.extractable = on,
+            Attribute::Token(on) => template.token = on,
+            other => {
+                return Err(usage(
+                    c,
+                    format!(
+                        "{} cannot be asked for at unwrap here",
+                        other.attribute_type()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(template)
+}
+
 fn key_type_of(command: CliCommandName, text: &str) -> Result<KeyType, CliError> {
     match text {
         "aes" => Ok(KeyType::Aes),
@@ -624,29 +657,7 @@ fn plan(
                 }
                 _ => return Err(usage(c, "give exactly one of --data-path and --data").into()),
             };
-            let mut template = NewKeyTemplate {
-                token: !cli.has("--session"),
-                ..NewKeyTemplate::new(label, key_type)
-            };
-            for a in new_key_attributes(c, cli.many("--attributes"))? {
-                match a {
-                    Attribute::Label(l) => template.label = l,
-                    Attribute::Id(i) => template.id = i,
-                    Attribute::Sensitive(on) => template.sensitive = on,
-                    Attribute::Extractable(on) => template.extractable = on,
-                    Attribute::Token(on) => template.token = on,
-                    other => {
-                        return Err(usage(
-                            c,
-                            format!(
-                                "{} cannot be asked for at unwrap here",
-                                other.attribute_type()
-                            ),
-                        )
-                        .into());
-                    }
-                }
-            }
+            let template = unwrap_template(cli, label, key_type)?;
             let spec = ops::UnwrapSpec {
                 input,
                 unwrapping,

@@ -7,13 +7,12 @@
 use serde_json::json;
 
 use super::parse::{CliLine, reference};
-use super::{NewKeyTemplate, Ran, Refused, Reply, from_op, key_type_of, ran, select_one, usage};
+use super::{Ran, Refused, Reply, from_op, key_type_of, ran, select_one, usage};
 use crate::byok::OaepHash;
 use crate::cloudhsm_cli::CliError;
 use crate::hsm::ops::{OutFile, WrappedInput};
 use crate::hsm::ops_rsa::{self, PublicImportSpec, RsaPairSpec};
 use crate::hsm::{FileOrigin, HsmState, KeySource};
-use crate::store::Attribute;
 use crate::wrap::RsaMechanism;
 
 /// The RSA mechanism the line names (`rsa-aes`, `rsa-oaep`), if it names one.
@@ -135,29 +134,7 @@ pub(super) fn unwrap(
         }
         _ => return Err(usage(c, "give exactly one of --data-path and --data").into()),
     };
-    let mut template = NewKeyTemplate {
-        token: !cli.has("--session"),
-        ..NewKeyTemplate::new(label, key_type)
-    };
-    for a in super::new_key_attributes(c, cli.many("--attributes"))? {
-        match a {
-            Attribute::Label(l) => template.label = l,
-            Attribute::Id(i) => template.id = i,
-            Attribute::Sensitive(on) => template.sensitive = on,
-            Attribute::Extractable(on) => template.extractable = on,
-            Attribute::Token(on) => template.token = on,
-            other => {
-                return Err(usage(
-                    c,
-                    format!(
-                        "{} cannot be asked for at unwrap here",
-                        other.attribute_type()
-                    ),
-                )
-                .into());
-            }
-        }
-    }
+    let template = super::unwrap_template(cli, label, key_type)?;
     let spec = ops_rsa::RsaUnwrapSpec {
         input,
         unwrapping,
