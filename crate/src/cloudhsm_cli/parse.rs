@@ -346,7 +346,7 @@ impl FilterTerm {
             Self::Class(c) => a.class == *c,
             Self::CheckValue(k) => a.kcv == *k,
             Self::Length(n) => a.value_len == *n,
-            Self::Flag(t, on) => Some(a.get(*t)) == crate::hsm::rules::flag_attribute(*t, *on),
+            Self::Flag(t, on) => a.get(*t) == crate::hsm::rules::flag_attribute(*t, *on),
         }
     }
 }

@@ -6,7 +6,7 @@ use core::fmt;
 
 use super::header::HeaderError;
 use crate::Mechanism;
-use crate::store::{KeyClass, KeyHandle, KeyType, PolicyError, UserId};
+use crate::store::{AttributeType, KeyClass, KeyHandle, KeyType, PolicyError, UserId};
 
 /// An operation the HSM refused: where in the operation, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +81,16 @@ pub enum HsmErrorKind {
     FileTooLarge {
         /// Its size in bytes.
         len: usize,
+    },
+    /// The key has no such attribute: the modulus, modulus bits or public
+    /// exponent of a key that is not an RSA key (PKCS#11's
+    /// `CKR_ATTRIBUTE_TYPE_INVALID`; AWS documents only that `getAttribute`
+    /// "returns an error" for "the modulus of an AES key").
+    AttributeTypeInvalid {
+        /// The key asked about.
+        handle: KeyHandle,
+        /// The attribute it lacks.
+        attribute: AttributeType,
     },
     /// An attribute value does not fit the attribute.
     AttributeValue {
@@ -176,6 +186,10 @@ impl fmt::Display for HsmErrorKind {
                 f,
                 "the file is too large: {len} bytes; the page keeps files of at most {} bytes",
                 super::MAX_FILE_SIZE
+            ),
+            Self::AttributeTypeInvalid { handle, attribute } => write!(
+                f,
+                "key {handle} has no {attribute}: only RSA keys have a modulus, its size and a public exponent"
             ),
             Self::AttributeValue { detail } => f.write_str(detail),
             Self::Crypto(e) => write!(f, "{e}"),

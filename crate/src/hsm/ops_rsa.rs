@@ -277,11 +277,10 @@ pub fn generate_pair(
     let public_handle = state.store.next_handle();
     let private_handle = KeyHandle::new(public_handle.get().saturating_add(1));
     let public = private.public_key();
+    let facts = RsaKeyInfo::from_spki_der(public.spki_der(), None).map_err(|e| r(e.into()))?;
     let info = |counterpart| RsaKeyInfo {
-        modulus_bits: u32::try_from(bits).unwrap_or(u32::MAX),
-        public_exponent: PUBLIC_EXPONENT,
-        fingerprint_sha256: public.fingerprint_sha256(),
         counterpart: Some(counterpart),
+        ..facts.clone()
     };
     let private_der = private.to_pkcs8_der().map_err(|e| r(e.into()))?;
     let public_attributes = KeyAttributes {
@@ -350,12 +349,8 @@ pub fn import_public(state: &HsmState, spec: &PublicImportSpec<'_>) -> Plan<KeyH
     rules::check_label(AttributeType::Label, spec.label).map_err(&f)?;
     rules::check_label(AttributeType::Id, spec.id).map_err(&f)?;
     let public = WrappingPublicKey::parse(bytes).map_err(|e| rsa_failure(CHECK)(e.into()))?;
-    let info = RsaKeyInfo {
-        modulus_bits: u32::try_from(public.bits()).unwrap_or(u32::MAX),
-        public_exponent: public.public_exponent().unwrap_or(0),
-        fingerprint_sha256: public.fingerprint_sha256(),
-        counterpart: None,
-    };
+    let info = RsaKeyInfo::from_spki_der(public.spki_der(), None)
+        .map_err(|e| rsa_failure(CHECK)(e.into()))?;
     let attributes = KeyAttributes {
         token: spec.token,
         ..KeyAttributes::new_rsa(

@@ -113,7 +113,11 @@ pub fn attribute_from_text(
             check_label(attribute, value)?;
             Ok(Attribute::Id(value.to_owned()))
         }
-        other => Ok(current.get(other)),
+        // Read-only, present or not (a secret key has no modulus): the
+        // policy refuses it by name.
+        other => current
+            .get(other)
+            .ok_or_else(|| PolicyError::ReadOnly(other).into()),
     }
 }
 

@@ -23,6 +23,7 @@
 //! | 0x9d | File not found | `-f` names no in-page file | chosen here (the tool's own, not the HSM's) |
 //! | 0x9e | Invalid input data length | `aesWrapUnwrap` input of a length KW refuses | chosen here (`CKR_DATA_LEN_RANGE`) |
 //! | 0x9f | Invalid arguments | a usage error (the usage is printed) | chosen here |
+//! | 0xa0 | Invalid attribute type | `getAttribute` of an attribute the key lacks: MODULUS, MODULUS_BITS or PUBLIC_EXPONENT of a secret key | chosen here (`CKR_ATTRIBUTE_TYPE_INVALID`; AWS: "returns an error") |
 
 use core::fmt;
 
@@ -57,6 +58,7 @@ pub enum ReturnCode {
     FileNotFound,
     DataLenRange,
     InvalidArguments,
+    AttributeTypeInvalid,
 }
 
 impl ReturnCode {
@@ -84,6 +86,7 @@ impl ReturnCode {
             Self::FileNotFound => 0x9d,
             Self::DataLenRange => 0x9e,
             Self::InvalidArguments => 0x9f,
+            Self::AttributeTypeInvalid => 0xa0,
         }
     }
 
@@ -111,6 +114,7 @@ impl ReturnCode {
             Self::FileNotFound => "File not found",
             Self::DataLenRange => "Invalid input data length",
             Self::InvalidArguments => "Invalid arguments",
+            Self::AttributeTypeInvalid => "Invalid attribute type",
         }
     }
 
@@ -174,6 +178,7 @@ impl From<&HsmErrorKind> for ReturnCode {
             K::FileNotFound(_) => Self::FileNotFound,
             K::FileTooLarge { .. } | K::HostDataLength(_) => Self::DataLenRange,
             K::AttributeValue { .. } => Self::AttributeValueInvalid,
+            K::AttributeTypeInvalid { .. } => Self::AttributeTypeInvalid,
             K::Crypto(e) => match e {
                 E::IntegrityCheckFailed
                 | E::KwpLengthOutOfRange { .. }

@@ -6,9 +6,9 @@ use core::fmt;
 /// An object class (`OBJ_ATTR_CLASS`, `-c`, `-kc`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KeyClass {
-    /// 2: a public key (named so `findKey -c 2` parses; this HSM holds none).
+    /// 2: a public key (an RSA public key here).
     Public,
-    /// 3: a private key (named so `-kc 3` parses; this HSM holds none).
+    /// 3: a private key (an RSA private key here).
     Private,
     /// 4: a secret (symmetric) key.
     Secret,
@@ -131,6 +131,14 @@ pub enum AttributeType {
     Wrap,
     /// 263 `OBJ_ATTR_UNWRAP`: needed by an unwrapping key.
     Unwrap,
+    /// 288 `OBJ_ATTR_MODULUS` (`CKA_MODULUS`): an RSA key's modulus. RSA
+    /// keys only, public and private halves alike.
+    Modulus,
+    /// 289 `OBJ_ATTR_MODULUS_BITS` (`CKA_MODULUS_BITS`): its size in bits.
+    /// RSA keys only.
+    ModulusBits,
+    /// 290 `OBJ_ATTR_PUBLIC_EXPONENT` (`CKA_PUBLIC_EXPONENT`). RSA keys only.
+    PublicExponent,
     /// 353 `OBJ_ATTR_VALUE_LEN`: the key's length in bytes.
     ValueLen,
     /// 354 `OBJ_ATTR_EXTRACTABLE`: can only go true → false.
@@ -146,8 +154,11 @@ pub enum AttributeType {
 }
 
 impl AttributeType {
-    /// Every attribute, in the order `getAttribute -a 512` writes them.
-    pub const ALL: [AttributeType; 18] = [
+    /// Every attribute, in the order `getAttribute -a 512` writes them
+    /// (AWS's `genRSAKeyPair` example: MODULUS, MODULUS_BITS and
+    /// PUBLIC_EXPONENT after KCV). A key is written with those it has: the
+    /// three RSA attributes only for RSA keys ([`AttributeType::is_rsa_only`]).
+    pub const ALL: [AttributeType; 21] = [
         Self::Class,
         Self::KeyType,
         Self::Token,
@@ -163,6 +174,9 @@ impl AttributeType {
         Self::Id,
         Self::ValueLen,
         Self::Kcv,
+        Self::Modulus,
+        Self::ModulusBits,
+        Self::PublicExponent,
         Self::Trusted,
         Self::WrapWithTrusted,
         Self::NeverExtractable,
@@ -186,6 +200,9 @@ impl AttributeType {
             Self::Decrypt => 261,
             Self::Wrap => 262,
             Self::Unwrap => 263,
+            Self::Modulus => 288,
+            Self::ModulusBits => 289,
+            Self::PublicExponent => 290,
             Self::ValueLen => 353,
             Self::Extractable => 354,
             Self::Local => 355,
@@ -215,6 +232,9 @@ impl AttributeType {
             Self::Decrypt => "OBJ_ATTR_DECRYPT",
             Self::Wrap => "OBJ_ATTR_WRAP",
             Self::Unwrap => "OBJ_ATTR_UNWRAP",
+            Self::Modulus => "OBJ_ATTR_MODULUS",
+            Self::ModulusBits => "OBJ_ATTR_MODULUS_BITS",
+            Self::PublicExponent => "OBJ_ATTR_PUBLIC_EXPONENT",
             Self::ValueLen => "OBJ_ATTR_VALUE_LEN",
             Self::Extractable => "OBJ_ATTR_EXTRACTABLE",
             Self::Local => "OBJ_ATTR_LOCAL",
@@ -228,7 +248,25 @@ impl AttributeType {
     pub const fn is_flag(self) -> bool {
         !matches!(
             self,
-            Self::Class | Self::KeyType | Self::Label | Self::Id | Self::ValueLen | Self::Kcv
+            Self::Class
+                | Self::KeyType
+                | Self::Label
+                | Self::Id
+                | Self::ValueLen
+                | Self::Kcv
+                | Self::Modulus
+                | Self::ModulusBits
+                | Self::PublicExponent
+        )
+    }
+
+    /// Whether only RSA keys have this attribute (PKCS#11's `CKA_MODULUS`,
+    /// `CKA_MODULUS_BITS`, `CKA_PUBLIC_EXPONENT`): asking a secret key for
+    /// one is refused, as AWS documents for "the modulus of an AES key".
+    pub const fn is_rsa_only(self) -> bool {
+        matches!(
+            self,
+            Self::Modulus | Self::ModulusBits | Self::PublicExponent
         )
     }
 }
@@ -266,6 +304,12 @@ pub enum Attribute {
     Wrap(bool),
     /// `OBJ_ATTR_UNWRAP`.
     Unwrap(bool),
+    /// `OBJ_ATTR_MODULUS`: the modulus, big-endian (public, never secret).
+    Modulus(Vec<u8>),
+    /// `OBJ_ATTR_MODULUS_BITS`.
+    ModulusBits(u32),
+    /// `OBJ_ATTR_PUBLIC_EXPONENT`: big-endian bytes, no leading zero.
+    PublicExponent(Vec<u8>),
     /// `OBJ_ATTR_VALUE_LEN`, in bytes.
     ValueLen(u32),
     /// `OBJ_ATTR_EXTRACTABLE`.
@@ -296,6 +340,9 @@ impl Attribute {
             Self::Decrypt(_) => AttributeType::Decrypt,
             Self::Wrap(_) => AttributeType::Wrap,
             Self::Unwrap(_) => AttributeType::Unwrap,
+            Self::Modulus(_) => AttributeType::Modulus,
+            Self::ModulusBits(_) => AttributeType::ModulusBits,
+            Self::PublicExponent(_) => AttributeType::PublicExponent,
             Self::ValueLen(_) => AttributeType::ValueLen,
             Self::Extractable(_) => AttributeType::Extractable,
             Self::Local(_) => AttributeType::Local,
@@ -306,15 +353,25 @@ impl Attribute {
     }
 
     /// The value as a `getAttribute` file writes it: `0x%02x` for flags,
-    /// class and type, `0x%08x` for the length, six hex digits after `0x`
-    /// for the KCV, the text itself for label and id.
+    /// class and type, `0x%08x` for the lengths (VALUE_LEN, MODULUS_BITS),
+    /// `0x` and lowercase hex for the byte strings (six digits for the KCV,
+    /// all of the modulus and the exponent: AWS's `genRSAKeyPair` example
+    /// shows `0x010001` and a `0x…` modulus of 512 digits for 2048 bits),
+    /// the text itself for label and id.
+    ///
+    /// The modulus is written on one line. AWS's example breaks it every
+    /// 80 characters, but its ECC example writes a 130-digit value on one
+    /// line, so the breaks look like the page's, not the tool's.
     pub fn kmu_value(&self) -> String {
         match self {
             Self::Class(c) => format!("0x{:02x}", c.number()),
             Self::KeyType(t) => format!("0x{:02x}", t.number()),
             Self::Label(s) | Self::Id(s) => s.clone(),
-            Self::ValueLen(n) => format!("0x{n:08x}"),
+            Self::ValueLen(n) | Self::ModulusBits(n) => format!("0x{n:08x}"),
             Self::Kcv(k) => format!("0x{:02x}{:02x}{:02x}", k[0], k[1], k[2]),
+            Self::Modulus(b) | Self::PublicExponent(b) => {
+                format!("0x{}", crate::encoding::encode_hex(b))
+            }
             Self::Token(b)
             | Self::Private(b)
             | Self::Trusted(b)
@@ -335,7 +392,8 @@ impl Attribute {
     pub fn value_size(&self) -> usize {
         match self {
             Self::Label(s) | Self::Id(s) => s.len(),
-            Self::Class(_) | Self::KeyType(_) | Self::ValueLen(_) => 4,
+            Self::Modulus(b) | Self::PublicExponent(b) => b.len(),
+            Self::Class(_) | Self::KeyType(_) | Self::ValueLen(_) | Self::ModulusBits(_) => 4,
             Self::Kcv(_) => 3,
             _ => 1,
         }

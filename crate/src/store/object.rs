@@ -12,9 +12,9 @@ use crate::kcv::{KcvMethod, key_check_value};
 /// The attributes of a key, one typed field each (no key bytes here).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyAttributes {
-    /// `OBJ_ATTR_CLASS`: always [`KeyClass::Secret`] in this HSM.
+    /// `OBJ_ATTR_CLASS`: [`KeyClass::Secret`], or public / private for RSA.
     pub class: KeyClass,
-    /// `OBJ_ATTR_KEY_TYPE`: AES or generic secret.
+    /// `OBJ_ATTR_KEY_TYPE`: AES, generic secret or RSA.
     pub key_type: KeyType,
     /// `OBJ_ATTR_LABEL`.
     pub label: String,
@@ -44,13 +44,16 @@ pub struct KeyAttributes {
     pub never_extractable: bool,
     /// `OBJ_ATTR_WRAP_WITH_TRUSTED`.
     pub wrap_with_trusted: bool,
-    /// `OBJ_ATTR_VALUE_LEN`, in bytes.
+    /// `OBJ_ATTR_VALUE_LEN`, in bytes (for an RSA key, the modulus: see
+    /// [`KeyAttributes::new_rsa`]).
     pub value_len: u32,
     /// `OBJ_ATTR_KCV`: first three bytes of AES-ECB(key, 0¹²⁸) for AES keys;
     /// for RSA keys the first three bytes of SHA-256 of the key's DER (see
     /// [`KeyAttributes::new_rsa`]).
     pub kcv: [u8; 3],
-    /// RSA keys only: modulus size, exponent, fingerprint, the other half.
+    /// RSA keys only: modulus and its size, exponent, fingerprint, the other
+    /// half. The source of OBJ_ATTR_MODULUS, MODULUS_BITS and
+    /// PUBLIC_EXPONENT, which a secret key lacks ([`KeyAttributes::get`]).
     pub rsa: Option<RsaKeyInfo>,
 }
 
@@ -104,8 +107,14 @@ impl KeyAttributes {
     /// - private: private, **sensitive**, extractable, DECRYPT and UNWRAP.
     ///
     /// `value` is the DER the store keeps (SPKI or PKCS#8). VALUE_LEN is
-    /// the modulus in bytes (PKCS#11 gives RSA keys CKA_MODULUS_BITS instead;
-    /// the byte length keeps the one size column meaningful). AWS documents
+    /// the modulus in bytes, `k` (PKCS#11 gives RSA keys no CKA_VALUE_LEN,
+    /// only CKA_MODULUS_BITS, which `rsa` answers as OBJ_ATTR_MODULUS_BITS;
+    /// the byte length keeps the page's one size column meaningful). Real
+    /// CloudHSM does print a length for RSA keys, but not `k`: AWS's
+    /// examples, all 2048-bit, show OBJ_ATTR_VALUE_LEN 0x200 (512) for a
+    /// public key in `getAttribute` and `key-length-bytes` 512 for the
+    /// public, 1216 for the private key in CloudHSM CLI, and document no
+    /// rule for other sizes; this HSM does not invent one. AWS documents
     /// no KCV rule for RSA keys (CloudHSM CLI shows a `check-value` for
     /// them without saying how it is made), so this HSM takes the first
     /// three bytes of SHA-256 of `value`: the halves of a pair differ, and
@@ -147,9 +156,19 @@ impl KeyAttributes {
         }
     }
 
-    /// The typed value of one attribute.
-    pub fn get(&self, attribute: AttributeType) -> Attribute {
-        match attribute {
+    /// The typed value of one attribute, or `None` if the key has no such
+    /// attribute: the RSA attributes (MODULUS, MODULUS_BITS,
+    /// PUBLIC_EXPONENT) of a secret key.
+    pub fn get(&self, attribute: AttributeType) -> Option<Attribute> {
+        if attribute.is_rsa_only() {
+            let rsa = self.rsa.as_ref()?;
+            return Some(match attribute {
+                AttributeType::Modulus => Attribute::Modulus(rsa.modulus.clone()),
+                AttributeType::ModulusBits => Attribute::ModulusBits(rsa.modulus_bits),
+                _ => Attribute::PublicExponent(rsa.public_exponent_bytes()),
+            });
+        }
+        Some(match attribute {
             AttributeType::Class => Attribute::Class(self.class),
             AttributeType::Token => Attribute::Token(self.token),
             AttributeType::Private => Attribute::Private(self.private),
@@ -168,7 +187,11 @@ impl KeyAttributes {
             AttributeType::NeverExtractable => Attribute::NeverExtractable(self.never_extractable),
             AttributeType::Kcv => Attribute::Kcv(self.kcv),
             AttributeType::WrapWithTrusted => Attribute::WrapWithTrusted(self.wrap_with_trusted),
-        }
+            // Answered above from the RSA facts.
+            AttributeType::Modulus | AttributeType::ModulusBits | AttributeType::PublicExponent => {
+                return None;
+            }
+        })
     }
 
     /// Stores one attribute's value. Policy is not checked here: callers go
@@ -193,12 +216,19 @@ impl KeyAttributes {
             Attribute::NeverExtractable(v) => self.never_extractable = v,
             Attribute::Kcv(v) => self.kcv = v,
             Attribute::WrapWithTrusted(v) => self.wrap_with_trusted = v,
+            // Read-only facts of the key itself: the policy refuses them
+            // (`PolicyError::ReadOnly`), and nothing here may change them.
+            Attribute::Modulus(_) | Attribute::ModulusBits(_) | Attribute::PublicExponent(_) => {}
         }
     }
 
-    /// Every attribute, in `getAttribute -a 512` order.
+    /// Every attribute the key has, in `getAttribute -a 512` order (the
+    /// RSA attributes only for an RSA key).
     pub fn all(&self) -> Vec<Attribute> {
-        AttributeType::ALL.iter().map(|a| self.get(*a)).collect()
+        AttributeType::ALL
+            .iter()
+            .filter_map(|a| self.get(*a))
+            .collect()
     }
 
     /// The KCV as six lowercase hex digits.

@@ -240,7 +240,10 @@ pub fn check_set_attribute(
         | Attribute::Kcv(_)
         | Attribute::Local(_)
         | Attribute::NeverExtractable(_)
-        | Attribute::Private(_) => Err(PolicyError::ReadOnly(attribute)),
+        | Attribute::Private(_)
+        | Attribute::Modulus(_)
+        | Attribute::ModulusBits(_)
+        | Attribute::PublicExponent(_) => Err(PolicyError::ReadOnly(attribute)),
         Attribute::Extractable(true) if !current.extractable => Err(PolicyError::OneWay {
             attribute,
             allowed: "from 1 to 0",

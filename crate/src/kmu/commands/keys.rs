@@ -5,7 +5,7 @@
 use super::{AuditLine, KmuCommand, hex};
 use crate::hsm::ops;
 use crate::hsm::rules::{self, FlagWords};
-use crate::hsm::{FileOrigin, HsmError, HsmState, Stage};
+use crate::hsm::{FileOrigin, HsmError, HsmErrorKind, HsmState, Stage};
 use crate::kmu::args::{Args, parse_kcv};
 use crate::kmu::error::KmuError;
 use crate::kmu::exec::{Cx, Ran, Refusal, check};
@@ -240,7 +240,12 @@ impl KmuCommand for GetAttribute {
         let all = ops::attributes(state, self.handle)?;
         let attributes = match self.attribute {
             AttributeSelector::All => all.all(),
-            AttributeSelector::One(a) => vec![all.get(a)],
+            AttributeSelector::One(a) => vec![all.get(a).ok_or_else(|| {
+                check(HsmErrorKind::AttributeTypeInvalid {
+                    handle: self.handle,
+                    attribute: a,
+                })
+            })?],
         };
         let mut text = String::new();
         for a in &attributes {
