@@ -140,9 +140,10 @@ pub fn mechanisms_text() -> String {
     s
 }
 
-/// `listAttributes`, in the order KMU lists them.
+/// `listAttributes`, in the order KMU lists them (AWS's list: MODULUS 288,
+/// MODULUS_BITS 289 and PUBLIC_EXPONENT 290 between LOCAL and VALUE_LEN).
 pub fn list_attributes_text() -> String {
-    const ORDER: [AttributeType; 18] = [
+    const ORDER: [AttributeType; 21] = [
         AttributeType::Class,
         AttributeType::Token,
         AttributeType::Private,
@@ -156,6 +157,9 @@ pub fn list_attributes_text() -> String {
         AttributeType::Wrap,
         AttributeType::Unwrap,
         AttributeType::Local,
+        AttributeType::Modulus,
+        AttributeType::ModulusBits,
+        AttributeType::PublicExponent,
         AttributeType::ValueLen,
         AttributeType::Extractable,
         AttributeType::NeverExtractable,
