@@ -225,12 +225,23 @@ pub(super) fn rsa_attributes(
     a: &crate::store::KeyAttributes,
     m: &mut serde_json::Map<String, serde_json::Value>,
 ) {
+    // AWS's order (`key generate-asymmetric-pair rsa`, `key import pem`):
+    // public-exponent, modulus, modulus-size-bits, for both halves; the
+    // values are the public key's, `0x` and lowercase hex as check-value.
+    // AWS also prints key-length-bytes (512 for a 2048-bit public key,
+    // 1216 for its private key) by a rule it does not document; this HSM
+    // leaves it out rather than print a number of its own.
     if let Some(rsa) = &a.rsa {
-        m.insert("modulus-size-bits".into(), rsa.modulus_bits.into());
+        use crate::encoding::encode_hex;
         m.insert(
             "public-exponent".into(),
-            format!("0x{:06x}", rsa.public_exponent).into(),
+            format!("0x{}", encode_hex(&rsa.public_exponent_bytes())).into(),
         );
+        m.insert(
+            "modulus".into(),
+            format!("0x{}", encode_hex(&rsa.modulus)).into(),
+        );
+        m.insert("modulus-size-bits".into(), rsa.modulus_bits.into());
     }
 }
 
