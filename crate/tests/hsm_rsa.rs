@@ -628,3 +628,214 @@ fn a_byok_package_of_an_hsm_key_follows_the_wrap_rule() {
         "{e}"
     );
 }
+
+// ---- getAttribute's RSA attributes ------------------------------------------------
+
+/// Lowercase hex, written here rather than taken from the crate under test.
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value line after `name` in a `getAttribute` text, if there is one.
+fn attribute_value<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let mut lines = text.lines();
+    lines.find(|l| *l == name)?;
+    lines.next()
+}
+
+/// The `OBJ_ATTR_*` names of a `getAttribute` text, in order.
+fn attribute_names(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("OBJ_ATTR_"))
+        .collect()
+}
+
+/// `openssl rsa -pubin -modulus`'s modulus of a PEM public key, lowercase,
+/// or `None` (with a message) when OpenSSL is not installed.
+fn openssl_modulus(pem: &[u8]) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("openssl")
+        .args(["rsa", "-pubin", "-noout", "-modulus"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            println!("SKIPPED: the OpenSSL cross-check did not run (openssl: {e})");
+            return None;
+        }
+    };
+    child.stdin.take().unwrap().write_all(pem).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl rsa: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    Some(
+        text.trim()
+            .strip_prefix("Modulus=")
+            .expect("openssl prints Modulus=…")
+            .to_ascii_lowercase(),
+    )
+}
+
+#[test]
+fn get_attribute_prints_the_modulus_its_bits_and_the_exponent_of_both_halves() {
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::traits::PublicKeyParts;
+
+    let mut s = session();
+    let created = run_ok(&mut s, "genRSAKeyPair -m 2048 -e 65537 -l rsa")
+        .effects
+        .created;
+    let (public, private) = (created[0], created[1]);
+    run_ok(&mut s, &format!("exportPubKey -k {public} -out rsa.pem"));
+    let pem = s.read_file_bytes("rsa.pem").unwrap().to_vec();
+    let parsed = rsa::PublicKey::from_public_key_pem(core::str::from_utf8(&pem).unwrap()).unwrap();
+    let modulus = format!("0x{}", hex_of(&parsed.n_bytes()));
+    assert_eq!(modulus.len(), 2 + 512, "2048 bits are 512 hex digits");
+    let exponent = format!("0x{}", hex_of(&parsed.e_bytes()));
+    assert_eq!(exponent, "0x010001");
+    if let Some(from_openssl) = openssl_modulus(&pem) {
+        assert_eq!(
+            format!("0x{from_openssl}"),
+            modulus,
+            "OpenSSL reads the same modulus"
+        );
+    }
+    for key in [public, private] {
+        let out = run_ok(&mut s, &format!("getAttribute -o {key} -a 288")).output;
+        assert_eq!(
+            attribute_value(&out, "OBJ_ATTR_MODULUS"),
+            Some(modulus.as_str()),
+            "{out}"
+        );
+        assert!(out.contains("Attribute size: 264, count: 1"), "{out}");
+        let out = run_ok(&mut s, &format!("getAttribute -o {key} -a 289")).output;
+        assert_eq!(
+            attribute_value(&out, "OBJ_ATTR_MODULUS_BITS"),
+            Some("0x00000800")
+        );
+        let out = run_ok(&mut s, &format!("getAttribute -o {key} -a 290")).output;
+        assert_eq!(
+            attribute_value(&out, "OBJ_ATTR_PUBLIC_EXPONENT"),
+            Some(exponent.as_str())
+        );
+        // -a 512 writes them after the KCV, in the table's order.
+        let out = run_ok(
+            &mut s,
+            &format!("getAttribute -o {key} -a 512 -out all.txt"),
+        )
+        .output;
+        assert!(out.contains("count: 21"), "{out}");
+        let file = String::from_utf8(s.read_file_bytes("all.txt").unwrap().to_vec()).unwrap();
+        let names = attribute_names(&file);
+        let kcv = names.iter().position(|n| *n == "OBJ_ATTR_KCV").unwrap();
+        assert_eq!(
+            names[kcv + 1..kcv + 4],
+            [
+                "OBJ_ATTR_MODULUS",
+                "OBJ_ATTR_MODULUS_BITS",
+                "OBJ_ATTR_PUBLIC_EXPONENT"
+            ]
+        );
+        assert_eq!(
+            attribute_value(&file, "OBJ_ATTR_MODULUS"),
+            Some(modulus.as_str())
+        );
+        // Nothing but the public modulus is long: no private component is
+        // written (the longest other value is the label "rsa" or a length).
+        for line in file.lines().filter(|l| !l.starts_with("OBJ_ATTR_")) {
+            assert!(line == modulus || line.len() <= 10, "{key}: {line}");
+        }
+    }
+    // CloudHSM CLI shows the same values for both halves, as AWS prints them.
+    let out = run_ok(&mut s, "key list --filter attr.key-type=rsa --verbose").output;
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys = json["data"]["matched_keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    for k in keys {
+        let a = &k["attributes"];
+        assert_eq!(a["modulus"], modulus.as_str());
+        assert_eq!(a["modulus-size-bits"], 2048);
+        assert_eq!(a["public-exponent"], "0x010001");
+    }
+}
+
+#[test]
+fn a_secret_key_has_no_rsa_attributes_and_asking_changes_nothing() {
+    let mut s = session();
+    let aes = run_ok(&mut s, "genSymKey -t 31 -s 32 -l aes")
+        .effects
+        .created[0];
+    let all = run_ok(&mut s, &format!("getAttribute -o {aes} -a 512")).output;
+    assert!(all.contains("count: 18"), "{all}");
+    assert!(
+        !all.contains("MODULUS") && !all.contains("EXPONENT"),
+        "{all}"
+    );
+    for n in [288, 289, 290] {
+        for out in ["", " -out a.txt"] {
+            let before = s.snapshot();
+            let line = format!("getAttribute -o {aes} -a {n}{out}");
+            let o = s.run(&line);
+            assert_eq!(o.return_code, ReturnCode::AttributeTypeInvalid, "{line}");
+            assert!(
+                o.output
+                    .contains("0xa0 : HSM Error: Invalid attribute type"),
+                "{}",
+                o.output
+            );
+            assert!(
+                o.output.contains("only RSA keys have a modulus"),
+                "{}",
+                o.output
+            );
+            assert!(s.read_file_bytes("a.txt").is_none());
+            assert_eq!(s.snapshot(), before, "a refusal changes nothing");
+        }
+        // Read-only, whatever the key.
+        let o = s.run(&format!("setAttribute -o {aes} -a {n} -v 1"));
+        assert_eq!(o.return_code, ReturnCode::AttributeReadOnly, "{}", o.output);
+    }
+    // A key one may not see is not there at all: no hint of its type.
+    let o = s.run("getAttribute -o 999 -a 288");
+    assert_eq!(
+        o.return_code,
+        ReturnCode::ObjectHandleInvalid,
+        "{}",
+        o.output
+    );
+}
+
+#[test]
+fn rsa_facts_come_from_the_spki_and_bad_der_is_an_error_not_a_panic() {
+    use keywrap_core::store::RsaKeyInfo;
+    let public = WrappingPublicKey::parse(PUBLIC_3072).unwrap();
+    let der = public.spki_der();
+    let info = RsaKeyInfo::from_spki_der(der, None).unwrap();
+    assert_eq!(info.modulus_bits, 3072);
+    assert_eq!(info.modulus.len(), 384);
+    assert_eq!(info.modulus[0] & 0x80, 0x80, "no leading zero byte");
+    assert_eq!(info.public_exponent_bytes(), [1, 0, 1]);
+    assert_eq!(info.fingerprint_sha256, public.fingerprint_sha256());
+    // Every truncation, and a flipped byte at every 7th offset: an error or
+    // a key, never a panic; truncations are all errors.
+    for len in 0..der.len() {
+        assert!(
+            RsaKeyInfo::from_spki_der(&der[..len], None).is_err(),
+            "{len}"
+        );
+    }
+    for at in (0..der.len()).step_by(7) {
+        let mut bad = der.to_vec();
+        bad[at] ^= 0x41;
+        let _ = RsaKeyInfo::from_spki_der(&bad, None);
+    }
+    assert!(RsaKeyInfo::from_spki_der(b"not der at all", None).is_err());
+}
