@@ -765,6 +765,17 @@ fn get_attribute_prints_the_modulus_its_bits_and_the_exponent_of_both_halves() {
         assert_eq!(a["modulus-size-bits"], 2048);
         assert_eq!(a["public-exponent"], "0x010001");
     }
+    // A filter on the modulus finds both halves, with OpenSSL's leading 00
+    // or without; a secret key never matches an RSA attribute.
+    for given in [modulus.clone(), modulus.replacen("0x", "0x00", 1)] {
+        let out = run_ok(&mut s, &format!("key list --filter attr.modulus={given}")).output;
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["data"]["returned_key_count"], 2, "{out}");
+    }
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l aes");
+    let out = run_ok(&mut s, "key list --filter attr.modulus-size-bits=2048").output;
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["data"]["returned_key_count"], 2, "{out}");
 }
 
 #[test]

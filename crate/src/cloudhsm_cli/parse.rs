@@ -214,6 +214,9 @@ pub enum FilterTerm {
     Length(u32),
     /// `attr.<flag>=true|false`.
     Flag(crate::store::AttributeType, bool),
+    /// `attr.modulus=0x…`, `attr.public-exponent=0x…` (hex, leading zero
+    /// bytes ignored) or `attr.modulus-size-bits=N`: RSA keys only.
+    Rsa(crate::store::Attribute),
 }
 
 /// A key's reference as CloudHSM CLI prints it: `0x` and 16 hex digits of
@@ -257,6 +260,9 @@ pub fn attribute_named(name: &str) -> Option<crate::store::AttributeType> {
         "never-extractable" => A::NeverExtractable,
         "check-value" => A::Kcv,
         "wrap-with-trusted" => A::WrapWithTrusted,
+        "modulus" => A::Modulus,
+        "modulus-size-bits" => A::ModulusBits,
+        "public-exponent" => A::PublicExponent,
         _ => return None,
     })
 }
@@ -324,6 +330,26 @@ pub fn parse_filter(
                         .parse()
                         .map_err(|_| bad("key-length-bytes is a decimal number"))?,
                 ),
+                A::ModulusBits => FilterTerm::Rsa(crate::store::Attribute::ModulusBits(
+                    value
+                        .parse()
+                        .map_err(|_| bad("modulus-size-bits is a decimal number"))?,
+                )),
+                A::Modulus | A::PublicExponent => {
+                    let bytes = value
+                        .strip_prefix("0x")
+                        .and_then(|digits| {
+                            crate::encoding::decode(digits, crate::encoding::Format::Hex).ok()
+                        })
+                        .ok_or_else(|| bad("takes 0x and hex digits"))?;
+                    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+                    let bytes = bytes.get(first..).unwrap_or_default().to_vec();
+                    FilterTerm::Rsa(if attribute == A::Modulus {
+                        crate::store::Attribute::Modulus(bytes)
+                    } else {
+                        crate::store::Attribute::PublicExponent(bytes)
+                    })
+                }
                 flag => FilterTerm::Flag(
                     flag,
                     flag_value(value).ok_or_else(|| bad("takes true or false"))?,
@@ -347,6 +373,7 @@ impl FilterTerm {
             Self::CheckValue(k) => a.kcv == *k,
             Self::Length(n) => a.value_len == *n,
             Self::Flag(t, on) => a.get(*t) == crate::hsm::rules::flag_attribute(*t, *on),
+            Self::Rsa(wanted) => a.get(wanted.attribute_type()).as_ref() == Some(wanted),
         }
     }
 }
