@@ -37,11 +37,12 @@ impl KeyClass {
 
 /// A key type (`OBJ_ATTR_KEY_TYPE`, `-t`, `-kt`).
 ///
-/// Only generic secrets and AES keys live in this HSM; the other numbers
-/// `key_mgmt_util` knows are parsed so that they can be refused precisely.
+/// Generic secrets, AES keys and RSA key pairs live in this HSM; the other
+/// numbers `key_mgmt_util` knows are parsed so that they can be refused
+/// precisely.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KeyType {
-    /// 0: RSA (refused here).
+    /// 0: RSA (key pairs only: refused where a secret key is asked for).
     Rsa,
     /// 1: DSA (refused here).
     Dsa,
