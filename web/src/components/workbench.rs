@@ -123,6 +123,24 @@ fn sync_secret(field: &NodeRef, text: &str) {
     }
 }
 
+fn focus(node: &NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Whether nothing has the focus (it was on an element that went away).
+fn focus_is_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *AsRef::<web_sys::Element>::as_ref(&body),
+        (Some(_), None) => false,
+    }
+}
+
 fn paste_limit_text() -> String {
     format!(
         "Hex (spaces, ':' and 0x allowed) or base64; at most {MAX_PASTE_CHARS} characters (1 MiB of bytes)."
@@ -457,6 +475,75 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         }
     };
 
+    // A large job runs a slice after each frame: the timer fires once the
+    // page has rendered the last slice's progress, and goes with the job.
+    {
+        let d = d.clone();
+        let tick = wb.job.as_ref().map(|j| (j.id, j.done));
+        use_effect_with(tick, move |tick| {
+            let timer = tick.map(|(id, _)| {
+                gloo::timers::callback::Timeout::new(0, move || d.dispatch(Action::JobStep(id)))
+            });
+            move || drop(timer)
+        });
+    }
+    // Focus: to Cancel when a job starts (the button that started it is
+    // disabled now); back to that button when it ends, unless the user has
+    // moved on to something else meanwhile.
+    let cancel_ref = use_node_ref();
+    let wrap_button = use_node_ref();
+    let unwrap_button = use_node_ref();
+    let last_job = use_mut_ref(|| None::<bool>);
+    {
+        let (cancel_ref, wrap_button, unwrap_button) =
+            (cancel_ref.clone(), wrap_button.clone(), unwrap_button.clone());
+        let running = wb.job.as_ref().map(|j| (j.id, j.wrap));
+        use_effect_with(running, move |running| {
+            let before = last_job.replace(running.map(|(_, wrap)| wrap));
+            match (running, before) {
+                (Some(_), _) => focus(&cancel_ref),
+                (None, Some(wrap)) if focus_is_lost() => {
+                    focus(if wrap { &wrap_button } else { &unwrap_button });
+                }
+                _ => {}
+            }
+        });
+    }
+    let on_cancel = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::CancelJob))
+    };
+    let running = wb.job.is_some();
+    let job_view = |for_wrap: bool| -> Html {
+        match (&wb.job, &wb.job_note) {
+            (Some(j), _) if j.wrap == for_wrap => {
+                let verb = if j.wrap { "Wrapping" } else { "Unwrapping" };
+                let percent = j.percent();
+                html! {
+                    <div class="job" data-testid="job">
+                        <label for="wb-job-progress">{ format!("{verb}: {}", j.title) }</label>
+                        <div class="inline">
+                            <progress id="wb-job-progress" max={j.total.to_string()}
+                                value={j.done.to_string()} aria-describedby="wb-job-status">
+                                { format!("{percent}%") }</progress>
+                            <span class="mono" data-testid="job-percent">{ format!("{percent}%") }</span>
+                            <button type="button" ref={cancel_ref.clone()} onclick={on_cancel.clone()}>
+                                { "Cancel" }</button>
+                        </div>
+                        // Announced at every quarter, not at every slice.
+                        <p class="hint" id="wb-job-status" role="status">
+                            { format!("{verb} in slices, so the page keeps answering: {}% done.", percent / 25 * 25) }</p>
+                    </div>
+                }
+            }
+            (None, Some((wrap, note))) if *wrap == for_wrap => html! {
+                <p class="hint" role="status" data-testid="job-note">
+                    <span aria-hidden="true">{ "■ " }</span>{ note.clone() }</p>
+            },
+            _ => html! {},
+        }
+    };
+
     let hsm_target = matches!(form.target, KeyChoice::Handle(_));
     let pasted_kek = form.kek == KeyChoice::Pasted;
 
@@ -564,7 +651,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <input id="wb-save" type="checkbox" checked={form.save_to_files} onchange={on_save} />
                         <label for="wb-save">{ "Also save to the page's files" }</label>
                     </div>
-                    <button type="submit" class="primary">{ "Wrap" }</button>
+                    <button type="submit" class="primary" ref={wrap_button} disabled={running}>{ "Wrap" }</button>
+                    { job_view(true) }
                     { wrap_out }
                 </form>
                 <form class="unwrap-form" onsubmit={on_unwrap} aria-label="Unwrap">
@@ -627,7 +715,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                                show the unwrap; ticked, the page will never show the key's value, nor its steps." }
                         </p>
                     }
-                    <button type="submit" class="primary">{ "Unwrap" }</button>
+                    <button type="submit" class="primary" ref={unwrap_button} disabled={running}>{ "Unwrap" }</button>
+                    { job_view(false) }
                     { unwrap_out }
                 </form>
             </div>

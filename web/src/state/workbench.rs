@@ -3,11 +3,13 @@
 //! as `Zeroizing<String>` (wiped when replaced or dropped) and are never
 //! printed by `Debug`.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
 use keywrap_core::encoding::{self, Format};
-use keywrap_core::hsm::MAX_FILE_SIZE;
+use keywrap_core::hsm::{MAX_FILE_SIZE, WorkbenchJob};
+use keywrap_core::wrap::PAGE_SLICED_ABOVE_BYTES;
 use keywrap_core::store::{KeyHandle, KeyType};
 use keywrap_core::{Iv, Mechanism};
 use zeroize::Zeroizing;
@@ -289,6 +291,53 @@ impl fmt::Debug for UnwrapOutput {
 /// key bytes.
 pub type PasteReading = Option<Result<String, String>>;
 
+/// A large wrap or unwrap the workbench runs in slices (the core's
+/// [`WorkbenchJob`]: [`keywrap_core::wrap::PAGE_SLICE_STEPS`] steps a frame), and what the page
+/// shows of it. States compare by id and progress, not by the job.
+#[derive(Clone)]
+pub struct RunningJob {
+    /// Unique within the page.
+    pub id: u64,
+    /// A wrap (else an unwrap).
+    pub wrap: bool,
+    /// Steps run so far.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What it does, in words (the result's summary).
+    pub title: String,
+    /// The job; taken out when it finishes or is cancelled.
+    pub(super) job: Rc<RefCell<Option<WorkbenchJob>>>,
+}
+
+impl RunningJob {
+    /// How far it is, 0 to 100.
+    pub fn percent(&self) -> usize {
+        (self.done.saturating_mul(100) / self.total.max(1)).min(100)
+    }
+}
+
+impl PartialEq for RunningJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.wrap == other.wrap
+            && self.done == other.done
+            && self.total == other.total
+    }
+}
+
+impl fmt::Debug for RunningJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RunningJob({}, {}/{})", self.id, self.done, self.total)
+    }
+}
+
+/// Whether an input of `len` bytes runs as a sliced job with progress
+/// (above [`PAGE_SLICED_ABOVE_BYTES`]) rather than at once.
+pub fn runs_sliced(len: usize) -> bool {
+    len > PAGE_SLICED_ABOVE_BYTES
+}
+
 /// The workbench's state.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkbenchState {
@@ -306,6 +355,10 @@ pub struct WorkbenchState {
     pub unwrap_result: Option<Result<UnwrapOutput, OpError>>,
     /// Whether the step viewer's trace is from this workbench's last operation.
     pub changed_steps: bool,
+    /// The large wrap or unwrap running now, if any (one at a time).
+    pub job: Option<RunningJob>,
+    /// What became of the last job that did not finish: (a wrap?, words).
+    pub job_note: Option<(bool, String)>,
 }
 
 /// Decodes pasted text as hex, or else as base64 (the core's decoders).
