@@ -141,6 +141,26 @@ fn focus_is_lost() -> bool {
     }
 }
 
+/// Above this many characters an output field shows only its beginning:
+/// laying out megabytes of text in a field takes the browser longer than a
+/// frame (about 300 ms for the 2 MiB of hex of a 1 MiB KWP). Copy and
+/// Download still take all of it.
+const OUTPUT_PREVIEW_CHARS: usize = 16 * 1024;
+
+/// What an output field shows of `text`, and a note when it is cut.
+fn preview(text: &str) -> (String, Option<String>) {
+    if text.len() <= OUTPUT_PREVIEW_CHARS {
+        return (text.to_owned(), None);
+    }
+    // Hex and base64 are ASCII, so any byte index is a character boundary.
+    let cut = text.get(..OUTPUT_PREVIEW_CHARS).unwrap_or_default();
+    let note = format!(
+        "The field shows the first {OUTPUT_PREVIEW_CHARS} of {} characters; Copy and Download take all of them.",
+        text.len()
+    );
+    (format!("{cut}…"), Some(note))
+}
+
 fn paste_limit_text() -> String {
     format!(
         "Hex (spaces, ':' and 0x allowed) or base64; at most {MAX_PASTE_CHARS} characters (1 MiB of bytes)."
@@ -413,6 +433,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 let d = d.clone();
                 Callback::from(move |_: MouseEvent| d.dispatch(Action::UseWrappedAsInput))
             };
+            let (shown, cut) = preview(&text);
             html! {
                 <div class="result passed">
                     <p><span aria-hidden="true">{ "✔ " }</span><strong>{ "Key wrapped" }</strong>
@@ -423,7 +444,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     }
                     <label for="wrap-output">{ "Wrapped key output" }</label>
                     <textarea id="wrap-output" class="mono" readonly=true rows="3"
-                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={text.clone()} />
+                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={shown}
+                        aria-describedby={cut.is_some().then_some("wrap-output-cut")} />
+                    if let Some(note) = cut { <p class="hint" id="wrap-output-cut">{ note }</p> }
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "wrapped key", WorkbenchOutput::Wrapped)} aria-label="Copy wrapped key">{ "Copy" }</button>
                         <button type="button" onclick={on_download}>{ "Download" }</button>
@@ -460,12 +483,15 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             } else {
                 shown_hex(hex)
             };
+            let (shown, cut) = preview(&text);
             html! {
                 <div class="result passed" data-testid="unwrap-result">
                     <p><span aria-hidden="true">{ "✔ " }</span><strong>{ format!("Unwrapped {len} bytes") }</strong>
                         { " — shown because you asked for them in this page." }</p>
                     <label for="unwrap-output">{ "Unwrapped key output" }</label>
-                    <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={text.clone()} />
+                    <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={shown}
+                        aria-describedby={cut.is_some().then_some("unwrap-output-cut")} />
+                    if let Some(note) = cut { <p class="hint" id="unwrap-output-cut">{ note }</p> }
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "unwrapped key", WorkbenchOutput::Unwrapped)} aria-label="Copy unwrapped key">{ "Copy" }</button>
                         { steps_button.clone() }
@@ -495,8 +521,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     let unwrap_button = use_node_ref();
     let last_job = use_mut_ref(|| None::<bool>);
     {
-        let (cancel_ref, wrap_button, unwrap_button) =
-            (cancel_ref.clone(), wrap_button.clone(), unwrap_button.clone());
+        let (cancel_ref, wrap_button, unwrap_button) = (
+            cancel_ref.clone(),
+            wrap_button.clone(),
+            unwrap_button.clone(),
+        );
         let running = wb.job.as_ref().map(|j| (j.id, j.wrap));
         use_effect_with(running, move |running| {
             let before = last_job.replace(running.map(|(_, wrap)| wrap));

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use keywrap_core::encoding::{self, Format};
 use keywrap_core::hsm::{MAX_FILE_SIZE, WorkbenchJob};
-use keywrap_core::wrap::PAGE_SLICED_ABOVE_BYTES;
 use keywrap_core::store::{KeyHandle, KeyType};
+use keywrap_core::wrap::PAGE_SLICED_ABOVE_BYTES;
 use keywrap_core::{Iv, Mechanism};
 use zeroize::Zeroizing;
 
