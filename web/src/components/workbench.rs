@@ -233,13 +233,22 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     let wb = &props.state;
     let form = &wb.form;
     // The pasted key and KEK fields are uncontrolled (no copy of a secret in
-    // an attribute); they follow the state after each render.
+    // an attribute); they follow the state when its text or the field
+    // changes (reading a megabyte field back at every render, a slice of a
+    // job included, would cost the page milliseconds each time).
     let kek_field = use_node_ref();
     let key_field = use_node_ref();
     {
         let (kek_field, key_field) = (kek_field.clone(), key_field.clone());
         let state = Rc::clone(&props.state);
-        use_effect(move || {
+        let text_id = |t: &Zeroizing<String>| (t.as_ptr() as usize, t.len());
+        let deps = (
+            text_id(&form.pasted_kek),
+            text_id(&form.pasted_key),
+            form.kek == KeyChoice::Pasted,
+            form.target == KeyChoice::Pasted,
+        );
+        use_effect_with(deps, move |_| {
             sync_secret(&kek_field, &state.form.pasted_kek);
             sync_secret(&key_field, &state.form.pasted_key);
         });

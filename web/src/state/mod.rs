@@ -695,13 +695,15 @@ impl AppState {
     /// A workbench wrap; `live` when recomputed as the user types.
     fn wrap(&mut self, live: bool) {
         let form = &self.workbench.form;
-        let pasted_key = match form.target {
-            KeyChoice::Pasted => match decode_pasted(&form.pasted_key, "The key to wrap") {
-                Ok((bytes, _)) => Some(bytes),
+        let pasted_key = match (form.target, &self.workbench.key_bytes) {
+            // Read when it was pasted.
+            (KeyChoice::Pasted, Some(bytes)) => Some(Rc::clone(&bytes.0)),
+            (KeyChoice::Pasted, None) => match decode_pasted(&form.pasted_key, "The key to wrap") {
+                Ok((bytes, _)) => Some(Rc::new(bytes)),
                 Err(e) => return self.set_wrap_result(Err(OpError::input(e))),
             },
-            KeyChoice::Handle(_) => None,
-            KeyChoice::None => {
+            (KeyChoice::Handle(_), _) => None,
+            (KeyChoice::None, _) => {
                 return self.set_wrap_result(Err(OpError::input(
                     "Choose the key to wrap, or paste its bytes.",
                 )));

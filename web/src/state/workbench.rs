@@ -286,6 +286,23 @@ impl fmt::Debug for UnwrapOutput {
     }
 }
 
+/// The bytes a paste field read, kept so a wrap does not decode megabytes
+/// of text again (wiped when the last copy drops); compared by identity.
+#[derive(Clone)]
+pub struct PastedBytes(pub Rc<Zeroizing<Vec<u8>>>);
+
+impl PartialEq for PastedBytes {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for PastedBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PastedBytes([REDACTED; {}])", self.0.len())
+    }
+}
+
 /// What the core reads in a paste field: `None` when empty, else a line
 /// about the bytes (length and format) or why they cannot be used. Holds no
 /// key bytes.
@@ -347,6 +364,8 @@ pub struct WorkbenchState {
     pub kek_reading: PasteReading,
     /// What the pasted key reads as.
     pub key_reading: PasteReading,
+    /// The pasted key's bytes, when it reads well.
+    pub key_bytes: Option<PastedBytes>,
     /// What the wrapped key field reads as.
     pub wrapped_reading: PasteReading,
     /// The last wrap.
@@ -432,7 +451,15 @@ impl WorkbenchState {
                 recompute = true;
             }
             WorkbenchField::PastedKey(v) => {
-                self.key_reading = read_paste(&v, "The key to wrap", false);
+                let decoded = (!v.trim().is_empty()).then(|| decode_pasted(&v, "The key to wrap"));
+                self.key_reading = decoded.as_ref().map(|d| match d {
+                    Ok((bytes, format)) => Ok(format!("{} bytes, read as {format}", bytes.len())),
+                    Err(e) => Err(e.clone()),
+                });
+                self.key_bytes = match decoded {
+                    Some(Ok((bytes, _))) => Some(PastedBytes(Rc::new(bytes))),
+                    _ => None,
+                };
                 form.pasted_key = v;
                 recompute = true;
             }
