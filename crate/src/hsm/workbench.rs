@@ -367,12 +367,12 @@ impl Session {
                 },
                 user: self.state.login,
             }),
-            Err(failure) => {
-                let error = failure.error.clone();
-                // Recorded as the one-shot call records it.
-                let _refused = self.conclude_wrap(request, Err(failure));
-                Err(error)
-            }
+            // Recorded as the one-shot call records it; a refused plan
+            // concludes as its error.
+            Err(failure) => match self.conclude_wrap(request, Err(failure)) {
+                Err(error) => Err(error),
+                Ok(_) => Err(check(HsmErrorKind::ExternalKek)),
+            },
         }
     }
 

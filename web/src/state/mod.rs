@@ -769,24 +769,15 @@ impl AppState {
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
-        let result = match session.workbench_wrap_job(&request) {
-            Ok(job) if large => {
-                drop(session);
-                return self.start_job(job, summary);
-            }
-            Ok(mut job) => {
-                job.run(usize::MAX);
-                match session.finish_workbench_job(job) {
-                    JobResult::Wrapped(result) => result,
-                    JobResult::Unwrapped(_) => return,
-                }
-            }
-            Err(e) => Err(e),
-        };
+        let started = session.workbench_wrap_job(&request);
         drop(session);
         drop(pasted_key);
         drop(pasted_kek);
-        self.wrap_done(result, summary, live);
+        match started {
+            Ok(job) if large => self.start_job(job, summary),
+            Ok(job) => self.finish_job(job, summary, live),
+            Err(e) => self.wrap_done(Err(e), summary, live),
+        }
     }
 
     /// A wrap's result, one-shot or the end of a job.
@@ -883,23 +874,14 @@ impl AppState {
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
-        let result = match session.workbench_unwrap_job(&request) {
-            Ok(job) if runs_sliced(job.input_len()) => {
-                drop(session);
-                return self.start_job(job, title);
-            }
-            Ok(mut job) => {
-                job.run(usize::MAX);
-                match session.finish_workbench_job(job) {
-                    JobResult::Unwrapped(result) => *result,
-                    JobResult::Wrapped(_) => return,
-                }
-            }
-            Err(refused) => *refused,
-        };
+        let started = session.workbench_unwrap_job(&request);
         drop(session);
         drop(pasted_kek);
-        self.unwrap_done(result, title);
+        match started {
+            Ok(job) if runs_sliced(job.input_len()) => self.start_job(job, title),
+            Ok(job) => self.finish_job(job, title, false),
+            Err(refused) => self.unwrap_done(*refused, title),
+        }
     }
 
     /// An unwrap's result, one-shot or the end of a job.
@@ -1001,15 +983,23 @@ impl AppState {
         let job = cell.take();
         drop(cell);
         Rc::make_mut(&mut self.workbench).job = None;
-        let Some(job) = job else { return };
+        if let Some(job) = job {
+            self.finish_job(job, running.title, false);
+        }
+    }
+
+    /// Runs what is left of a job (all of a small one) and finishes it: the
+    /// one way a workbench wrap or unwrap ends.
+    fn finish_job(&mut self, mut job: WorkbenchJob, title: String, live: bool) {
+        job.run(usize::MAX);
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
         let result = session.finish_workbench_job(job);
         drop(session);
         match result {
-            JobResult::Wrapped(result) => self.wrap_done(result, running.title, false),
-            JobResult::Unwrapped(result) => self.unwrap_done(*result, running.title),
+            JobResult::Wrapped(result) => self.wrap_done(result, title, live),
+            JobResult::Unwrapped(result) => self.unwrap_done(*result, title),
         }
     }
 
