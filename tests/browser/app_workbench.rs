@@ -577,3 +577,120 @@ async fn the_start_strip_wraps_the_rfc_vector_and_runs_the_seed_lines() {
     app.click("Hide these paths").await;
     assert!(!app.has("section.start"));
 }
+
+/// A timer's worth of waiting, without flushing Yew's scheduler.
+#[cfg(test)]
+async fn raw_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits up to `secs` seconds until `f` holds (a debug build runs W slowly).
+#[cfg(test)]
+async fn wait_long(secs: u32, f: impl Fn() -> bool) -> bool {
+    for _ in 0..secs * 50 {
+        if f() {
+            return true;
+        }
+        support::sleep(20).await;
+    }
+    f()
+}
+
+#[wasm_bindgen_test]
+async fn a_large_wrap_runs_as_a_job_with_progress_cancel_and_a_refusal_when_the_hsm_changes() {
+    use keywrap_core::wrap::PAGE_SLICED_ABOVE_BYTES;
+    let app = mount().await;
+    let kek = handle_in(&app.run("genSymKey -t 31 -s 32 -l kek").await);
+    app.choose("Wrapping key", &format!("Key {kek}")).await;
+    app.choose("Key to wrap", "Paste key bytes").await;
+    // Just above the size the page slices: 49,153 semiblocks, 294,918 steps of W.
+    let len = PAGE_SLICED_ABOVE_BYTES + 8;
+    app.fill("Key bytes (hex or base64)", &"5a".repeat(len))
+        .await;
+    let audited = app.audit_rows().len();
+    let running = || app.has("#wb-job-progress");
+    let wrap_disabled = || app.button("Wrap").has_attribute("disabled");
+
+    // Started: a labelled bar, its status, Cancel focused, Wrap disabled.
+    app.click("Wrap").await;
+    assert!(running(), "the job shows its progress");
+    let bar = app.q("#wb-job-progress");
+    assert_eq!(bar.get_attribute("max").as_deref(), Some("294918"));
+    let label = app.text("label[for='wb-job-progress']");
+    assert!(
+        label.starts_with("Wrapping: Wrap of a pasted 393224-byte key under key 6"),
+        "{label}"
+    );
+    assert!(app.text("[data-testid='job']").contains("% done"));
+    assert!(wrap_disabled(), "no second job while one runs");
+    assert!(app.has_button("Cancel"));
+    let focused = support::document().active_element().unwrap();
+    assert_eq!(focused.text_content().unwrap_or_default().trim(), "Cancel");
+
+    // Cancelled: nothing changed, and the page says so.
+    app.click("Cancel").await;
+    assert!(!running());
+    assert!(
+        app.text("[data-testid='job-note']")
+            .contains("nothing changed")
+    );
+    assert_eq!(app.audit_rows().len(), audited, "no audit entry");
+    assert!(!app.has("[data-testid='wrap-output']"));
+    assert!(!wrap_disabled());
+
+    // To the end: the result, one audit entry, the output cut for the field.
+    app.click("Wrap").await;
+    // Polled between the job's own timers, without `settle` (Yew's flush
+    // waits until its scheduler is idle, which a running job never is).
+    let mut seen: Vec<String> = Vec::new();
+    let mut finished = false;
+    for _ in 0..20_000 {
+        if let Some(bar) = app.all("#wb-job-progress").first() {
+            let value = bar.get_attribute("value").unwrap_or_default();
+            if seen.last() != Some(&value) {
+                seen.push(value);
+            }
+        }
+        if app.has("[data-testid='wrap-output']") {
+            finished = true;
+            break;
+        }
+        raw_sleep(1).await;
+    }
+    assert!(finished, "the job finishes");
+    assert!(seen.len() >= 3, "the bar advances: {seen:?}");
+    assert!(!running());
+    assert_eq!(app.audit_rows().len(), audited + 1);
+    assert!(
+        app.text(".wrap-form").contains("393232 bytes"),
+        "{}",
+        app.text(".wrap-form")
+    );
+    assert!(
+        app.text("#wrap-output-cut")
+            .contains("first 16384 of 786464 characters")
+    );
+
+    // The KEK deleted while a job runs: the job is refused, nothing applied.
+    app.click("Wrap").await;
+    assert!(running());
+    app.run("deleteKey -k 6").await;
+    assert!(wait_long(60, || !running()).await);
+    let refusal = app.text(".wrap-form [role='alert']");
+    assert!(
+        refusal.contains("the HSM changed while the job ran"),
+        "{refusal}"
+    );
+    assert!(
+        app.audit_rows()
+            .last()
+            .unwrap()
+            .contains("workbench wrap pasted bytes under key 6")
+    );
+}

@@ -112,6 +112,11 @@ pub enum HsmErrorKind {
     ExternalKek,
     /// An RSA key pair operation or RSA wrap refused ([`super::ops_rsa`]).
     Rsa(super::ops_rsa::RsaError),
+    /// The HSM changed while a sliced workbench job ran W or W⁻¹, so its
+    /// plan was not applied: the check that now fails (a key deleted, a
+    /// flag changed, nobody logged in), or `None` when another user logged
+    /// in since the job started.
+    JobStale(Option<Box<HsmErrorKind>>),
 }
 
 impl HsmErrorKind {
@@ -208,6 +213,13 @@ impl fmt::Display for HsmErrorKind {
             Self::ExternalKek => f.write_str(
                 "an HSM wraps and unwraps only under keys it holds: import the KEK first (imSymKey)",
             ),
+            Self::JobStale(why) => {
+                f.write_str("the HSM changed while the job ran, so nothing was applied: ")?;
+                match why {
+                    Some(kind) => kind.fmt(f),
+                    None => f.write_str("another user is logged in now"),
+                }
+            }
         }
     }
 }

@@ -54,7 +54,8 @@ pub use keysource::{InsecureSeededKeys, KeySource, OsRandom};
 pub use steps::{CommandSteps, IvCheckSummary, KwpCheckSummary, OperationSteps, WithheldSteps};
 pub use views::{ActorView, FileSightView, KeySight, KeyView, RevealedKey, SessionSnapshot};
 pub use workbench::{
-    UnwrapInto, UnwrapRequest, UnwrapResult, Unwrapped, WorkbenchKey, WrapRequest, WrapResult,
+    JobResult, UnwrapInto, UnwrapRequest, UnwrapResult, Unwrapped, WorkbenchJob, WorkbenchKey,
+    WrapRequest, WrapResult,
 };
 
 use std::collections::BTreeSet;

@@ -9,6 +9,8 @@
 //! is why a refused operation leaves keys, files, login and the handle
 //! counter exactly as they were.
 
+use std::rc::Rc;
+
 use super::HsmState;
 use super::copies;
 use super::error::{HsmError, HsmErrorKind, Stage};
@@ -207,12 +209,29 @@ pub(crate) fn unwrap_with_steps(
     may_show: Result<(), String>,
     replay: Option<StepReplay>,
 ) -> Result<(SecretBytes, OperationSteps), OpFailure> {
+    let value = crate::unwrap(kek, mechanism, iv, wrapped);
+    unwrapped_with_steps(stage, kek, mechanism, iv, wrapped, may_show, replay, value)
+}
+
+/// [`unwrap_with_steps`] once W⁻¹ has run elsewhere (a sliced job): `value`
+/// is what [`crate::unwrap`] gave, or a job running to the end.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn unwrapped_with_steps(
+    stage: Stage,
+    kek: &Kek,
+    mechanism: Mechanism,
+    iv: Option<&Iv>,
+    wrapped: &[u8],
+    may_show: Result<(), String>,
+    replay: Option<StepReplay>,
+    value: Result<SecretBytes, crate::Error>,
+) -> Result<(SecretBytes, OperationSteps), OpFailure> {
     let mut steps =
         OperationSteps::of_unwrap(steps::unwrap_steps(kek, mechanism, iv, wrapped, may_show));
     if let Some(replay) = replay {
         steps = steps.replayable_as(replay);
     }
-    match crate::unwrap(kek, mechanism, iv, wrapped) {
+    match value {
         Ok(value) => Ok((value, steps)),
         Err(e) => Err(OpFailure {
             error: HsmErrorKind::Crypto(e).at(stage),
@@ -459,8 +478,39 @@ pub struct UnwrapSpec<'a> {
     pub source: UnwrapSource,
 }
 
-/// Unwraps a key into the HSM.
+/// What [`unwrap`] checked before W⁻¹: the KEK and what W⁻¹ runs over.
+pub(crate) struct UnwrapChecked<'a> {
+    caller: Caller,
+    /// The unwrapping key as a KEK (a sliced job shares it).
+    pub(crate) kek: Rc<Kek>,
+    /// The mechanism (the header's, for a file with one).
+    pub(crate) mechanism: Mechanism,
+    /// The IV asked for.
+    pub(crate) iv: Option<Iv>,
+    /// The bare wrapped key.
+    pub(crate) wrapped: Vec<u8>,
+    header: Option<HeaderAttributes>,
+    template: &'a NewKeyTemplate,
+}
+
+/// Unwraps a key into the HSM: [`unwrap_check`], W⁻¹, [`unwrap_plan`].
 pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
+    let checked = unwrap_check(state, spec)?;
+    let value = crate::unwrap(
+        &checked.kek,
+        checked.mechanism,
+        checked.iv.as_ref(),
+        &checked.wrapped,
+    );
+    unwrap_plan(state, spec, &checked, value)
+}
+
+/// Every check of [`unwrap`] before W⁻¹ runs (a sliced job runs them when
+/// it starts and again before it plans).
+pub(crate) fn unwrap_check<'a>(
+    state: &HsmState,
+    spec: &'a UnwrapSpec<'_>,
+) -> Result<UnwrapChecked<'a>, OpFailure> {
     let f = at::<HsmErrorKind>(CHECK);
     let caller = crypto_user(state).map_err(&f)?;
     let bytes = match spec.input {
@@ -505,31 +555,60 @@ pub fn unwrap(state: &HsmState, spec: &UnwrapSpec<'_>) -> Plan<KeyHandle> {
             rules::check_label(AttributeType::Label, &template.label).map_err(&f)?;
             rules::check_label(AttributeType::Id, &template.id).map_err(&f)?;
             check_hsm_iv(*mechanism, iv.as_ref()).map_err(&f)?;
-            (*mechanism, iv.as_ref(), bytes.to_vec(), None, template)
+            (*mechanism, *iv, bytes.to_vec(), None, template)
         }
     };
+    Ok(UnwrapChecked {
+        caller,
+        kek: Rc::new(kek),
+        mechanism,
+        iv,
+        wrapped,
+        header,
+        template,
+    })
+}
+
+/// [`unwrap`] once W⁻¹ ran over what [`unwrap_check`] found: `value` is
+/// its result. The steps, the new key and the ledger's twins are planned
+/// against `state` as it is now.
+pub(crate) fn unwrap_plan(
+    state: &HsmState,
+    spec: &UnwrapSpec<'_>,
+    checked: &UnwrapChecked<'_>,
+    value: Result<SecretBytes, crate::Error>,
+) -> Plan<KeyHandle> {
+    let UnwrapChecked {
+        caller,
+        mechanism,
+        ref header,
+        template,
+        ..
+    } = *checked;
+    let iv = checked.iv.as_ref();
     // The new key's flags decide what the step viewer may show.
-    let (sensitive, extractable) = match &header {
+    let (sensitive, extractable) = match header {
         Some(h) => (
             h.sensitive || template.sensitive,
             h.extractable && template.extractable,
         ),
         None => (template.sensitive, template.extractable),
     };
-    let (value, steps) = unwrap_with_steps(
+    let (value, steps) = unwrapped_with_steps(
         CHECK,
-        &kek,
+        &checked.kek,
         mechanism,
         iv,
-        &wrapped,
+        &checked.wrapped,
         state.step_rule(steps::may_show_new_key(sensitive, extractable)),
         Some(StepReplay::Unwrap {
             user: caller.user,
             kek: spec.unwrapping,
             mechanism,
             iv: iv.copied(),
-            wrapped: wrapped.clone(),
+            wrapped: checked.wrapped.clone(),
         }),
+        value,
     )?;
     let refused = |kind: HsmErrorKind, steps: OperationSteps| OpFailure {
         error: kind.at(CHECK),
@@ -637,9 +716,35 @@ pub struct WrapSpec<'a> {
     pub out: Option<OutFile<'a>>,
 }
 
-/// Wraps an HSM key. The result is the bare blob (without the header the
-/// file may carry).
+/// What [`wrap`] checked before W: the key and the KEK.
+pub(crate) struct WrapChecked<'s> {
+    caller: Caller,
+    /// The key to wrap.
+    pub(crate) target: &'s KeyObject,
+    /// The wrapping key as a KEK (a sliced job shares it).
+    pub(crate) kek: Rc<Kek>,
+}
+
+/// Wraps an HSM key: [`wrap_check`], W, [`wrap_plan`]. The result is the
+/// bare blob (without the header the file may carry).
 pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
+    let checked = wrap_check(state, spec)?;
+    let blob = crate::wrap(
+        &checked.kek,
+        spec.mechanism,
+        spec.iv.as_ref(),
+        checked.target.value().expose_secret(),
+    )
+    .map_err(at(CHECK))?;
+    wrap_plan(state, spec, &checked, blob)
+}
+
+/// Every check of [`wrap`] before W runs (a sliced job runs them when it
+/// starts and again before it plans).
+pub(crate) fn wrap_check<'s>(
+    state: &'s HsmState,
+    spec: &WrapSpec<'_>,
+) -> Result<WrapChecked<'s>, OpFailure> {
     let f = at::<HsmErrorKind>(CHECK);
     let caller = crypto_user(state).map_err(&f)?;
     if let Some(out) = spec.out {
@@ -649,13 +754,32 @@ pub fn wrap(state: &HsmState, spec: &WrapSpec<'_>) -> Plan<Vec<u8>> {
     let wrapper = lookup(state, spec.wrapping).map_err(&f)?;
     policy::check_wrap(target, wrapper, caller).map_err(at(CHECK))?;
     check_secret_target(target).map_err(&f)?;
+    check_hsm_iv(spec.mechanism, spec.iv.as_ref()).map_err(&f)?;
+    let kek = Rc::new(kek_of(wrapper).map_err(&f)?);
+    Ok(WrapChecked {
+        caller,
+        target,
+        kek,
+    })
+}
+
+/// [`wrap`] once W ran over what [`wrap_check`] found: `blob` is its
+/// output. The steps, the file and the ledger's copy are planned here.
+pub(crate) fn wrap_plan(
+    state: &HsmState,
+    spec: &WrapSpec<'_>,
+    checked: &WrapChecked<'_>,
+    blob: Vec<u8>,
+) -> Plan<Vec<u8>> {
+    let WrapChecked {
+        caller,
+        target,
+        ref kek,
+    } = *checked;
     let iv = spec.iv.as_ref();
-    check_hsm_iv(spec.mechanism, iv).map_err(&f)?;
-    let kek = kek_of(wrapper).map_err(&f)?;
     let key_data = target.value().expose_secret();
-    let blob = crate::wrap(&kek, spec.mechanism, iv, key_data).map_err(at(CHECK))?;
     let steps = OperationSteps::of_wrap(steps::wrap_steps(
-        &kek,
+        kek,
         spec.mechanism,
         iv,
         key_data,
@@ -773,7 +897,25 @@ pub struct HostWrapSpec<'a> {
 
 /// Wraps or unwraps the page's own bytes under an HSM key: the key needs
 /// WRAP (to wrap) or UNWRAP (to unwrap). The result is the output, wiped on drop.
+/// Runs [`host_wrap_check`], W or W⁻¹, and [`host_wrap_plan`].
 pub fn host_wrap(state: &HsmState, spec: &HostWrapSpec<'_>) -> Plan<SecretBytes> {
+    let kek = host_wrap_check(state, spec)?;
+    let (mechanism, iv) = (spec.mechanism, spec.iv.as_ref());
+    let output = if spec.wrap {
+        crate::wrap(&kek, mechanism, iv, spec.data)
+            .map(|blob| SecretBytes::from(zeroize::Zeroizing::new(blob)))
+    } else {
+        crate::unwrap(&kek, mechanism, iv, spec.data)
+    };
+    host_wrap_plan(state, spec, &kek, output)
+}
+
+/// Every check of [`host_wrap`] before W or W⁻¹ runs; the KEK it runs
+/// under (a sliced job shares it).
+pub(crate) fn host_wrap_check(
+    state: &HsmState,
+    spec: &HostWrapSpec<'_>,
+) -> Result<Rc<Kek>, OpFailure> {
     let f = at::<HsmErrorKind>(CHECK);
     let caller = crypto_user(state).map_err(&f)?;
     if let Some(out) = spec.out {
@@ -781,30 +923,39 @@ pub fn host_wrap(state: &HsmState, spec: &HostWrapSpec<'_>) -> Plan<SecretBytes>
     }
     let wrapper = lookup(state, spec.key).map_err(&f)?;
     policy::check_host_wrap(wrapper, caller, spec.wrap).map_err(at(CHECK))?;
-    let kek = kek_of(wrapper).map_err(&f)?;
+    Ok(Rc::new(kek_of(wrapper).map_err(&f)?))
+}
+
+/// [`host_wrap`] once W or W⁻¹ ran under the KEK [`host_wrap_check`]
+/// gave: `output` is its result. The steps, the file and the ledger's
+/// plaintext copies are planned here.
+pub(crate) fn host_wrap_plan(
+    state: &HsmState,
+    spec: &HostWrapSpec<'_>,
+    kek: &Kek,
+    output: Result<SecretBytes, crate::Error>,
+) -> Plan<SecretBytes> {
     let iv = spec.iv.as_ref();
     let (result, steps) = if spec.wrap {
-        let blob = crate::wrap(&kek, spec.mechanism, iv, spec.data).map_err(at(CHECK))?;
+        let blob = output.map_err(at(CHECK))?;
         let steps = steps::wrap_steps(
-            &kek,
+            kek,
             spec.mechanism,
             iv,
             spec.data,
             steps::may_show_page_bytes(),
         );
-        (
-            SecretBytes::from(zeroize::Zeroizing::new(blob)),
-            OperationSteps::of_wrap(steps),
-        )
+        (blob, OperationSteps::of_wrap(steps))
     } else {
-        unwrap_with_steps(
+        unwrapped_with_steps(
             CHECK,
-            &kek,
+            kek,
             spec.mechanism,
             iv,
             spec.data,
             steps::may_show_page_bytes(),
             None,
+            output,
         )?
     };
     let mut planned = Planned::new(result.duplicate_secret()).steps(steps);

@@ -200,6 +200,8 @@ impl From<&HsmErrorKind> for ReturnCode {
             K::NotAnAesKey(_) => Self::KeyFunctionNotPermitted,
             K::ExternalKek => Self::PolicyViolation,
             K::Rsa(e) => Self::from(e),
+            K::JobStale(Some(why)) => Self::from(&**why),
+            K::JobStale(None) => Self::NotLoggedIn,
         }
     }
 }

@@ -123,6 +123,44 @@ fn sync_secret(field: &NodeRef, text: &str) {
     }
 }
 
+fn focus(node: &NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Whether nothing has the focus (it was on an element that went away).
+fn focus_is_lost() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *AsRef::<web_sys::Element>::as_ref(&body),
+        (Some(_), None) => false,
+    }
+}
+
+/// Above this many characters an output field shows only its beginning:
+/// laying out megabytes of text in a field takes the browser longer than a
+/// frame (about 300 ms for the 2 MiB of hex of a 1 MiB KWP). Copy and
+/// Download still take all of it.
+const OUTPUT_PREVIEW_CHARS: usize = 16 * 1024;
+
+/// What an output field shows of `text`, and a note when it is cut.
+fn preview(text: &str) -> (String, Option<String>) {
+    if text.len() <= OUTPUT_PREVIEW_CHARS {
+        return (text.to_owned(), None);
+    }
+    // Hex and base64 are ASCII, so any byte index is a character boundary.
+    let cut = text.get(..OUTPUT_PREVIEW_CHARS).unwrap_or_default();
+    let note = format!(
+        "The field shows the first {OUTPUT_PREVIEW_CHARS} of {} characters; Copy and Download take all of them.",
+        text.len()
+    );
+    (format!("{cut}…"), Some(note))
+}
+
 fn paste_limit_text() -> String {
     format!(
         "Hex (spaces, ':' and 0x allowed) or base64; at most {MAX_PASTE_CHARS} characters (1 MiB of bytes)."
@@ -195,13 +233,22 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     let wb = &props.state;
     let form = &wb.form;
     // The pasted key and KEK fields are uncontrolled (no copy of a secret in
-    // an attribute); they follow the state after each render.
+    // an attribute); they follow the state when its text or the field
+    // changes (reading a megabyte field back at every render, a slice of a
+    // job included, would cost the page milliseconds each time).
     let kek_field = use_node_ref();
     let key_field = use_node_ref();
     {
         let (kek_field, key_field) = (kek_field.clone(), key_field.clone());
         let state = Rc::clone(&props.state);
-        use_effect(move || {
+        let text_id = |t: &Zeroizing<String>| (t.as_ptr() as usize, t.len());
+        let deps = (
+            text_id(&form.pasted_kek),
+            text_id(&form.pasted_key),
+            form.kek == KeyChoice::Pasted,
+            form.target == KeyChoice::Pasted,
+        );
+        use_effect_with(deps, move |_| {
             sync_secret(&kek_field, &state.form.pasted_kek);
             sync_secret(&key_field, &state.form.pasted_key);
         });
@@ -395,6 +442,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 let d = d.clone();
                 Callback::from(move |_: MouseEvent| d.dispatch(Action::UseWrappedAsInput))
             };
+            let (shown, cut) = preview(&text);
             html! {
                 <div class="result passed">
                     <p><span aria-hidden="true">{ "✔ " }</span><strong>{ "Key wrapped" }</strong>
@@ -405,7 +453,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                     }
                     <label for="wrap-output">{ "Wrapped key output" }</label>
                     <textarea id="wrap-output" class="mono" readonly=true rows="3"
-                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={text.clone()} />
+                        data-testid="wrap-output" data-wrap-id={out.id.to_string()} value={shown}
+                        aria-describedby={cut.is_some().then_some("wrap-output-cut")} />
+                    if let Some(note) = cut { <p class="hint" id="wrap-output-cut">{ note }</p> }
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "wrapped key", WorkbenchOutput::Wrapped)} aria-label="Copy wrapped key">{ "Copy" }</button>
                         <button type="button" onclick={on_download}>{ "Download" }</button>
@@ -442,18 +492,93 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             } else {
                 shown_hex(hex)
             };
+            let (shown, cut) = preview(&text);
             html! {
                 <div class="result passed" data-testid="unwrap-result">
                     <p><span aria-hidden="true">{ "✔ " }</span><strong>{ format!("Unwrapped {len} bytes") }</strong>
                         { " — shown because you asked for them in this page." }</p>
                     <label for="unwrap-output">{ "Unwrapped key output" }</label>
-                    <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={text.clone()} />
+                    <textarea id="unwrap-output" class="mono" readonly=true rows="2" value={shown}
+                        aria-describedby={cut.is_some().then_some("unwrap-output-cut")} />
+                    if let Some(note) = cut { <p class="hint" id="unwrap-output-cut">{ note }</p> }
                     <div class="buttons">
                         <button type="button" onclick={copy(text, "unwrapped key", WorkbenchOutput::Unwrapped)} aria-label="Copy unwrapped key">{ "Copy" }</button>
                         { steps_button.clone() }
                     </div>
                 </div>
             }
+        }
+    };
+
+    // A large job runs a slice after each frame: the timer fires once the
+    // page has rendered the last slice's progress, and goes with the job.
+    {
+        let d = d.clone();
+        let tick = wb.job.as_ref().map(|j| (j.id, j.done));
+        use_effect_with(tick, move |tick| {
+            let timer = tick.map(|(id, _)| {
+                gloo::timers::callback::Timeout::new(0, move || d.dispatch(Action::JobStep(id)))
+            });
+            move || drop(timer)
+        });
+    }
+    // Focus: to Cancel when a job starts (the button that started it is
+    // disabled now); back to that button when it ends, unless the user has
+    // moved on to something else meanwhile.
+    let cancel_ref = use_node_ref();
+    let wrap_button = use_node_ref();
+    let unwrap_button = use_node_ref();
+    let last_job = use_mut_ref(|| None::<bool>);
+    {
+        let (cancel_ref, wrap_button, unwrap_button) = (
+            cancel_ref.clone(),
+            wrap_button.clone(),
+            unwrap_button.clone(),
+        );
+        let running = wb.job.as_ref().map(|j| (j.id, j.wrap));
+        use_effect_with(running, move |running| {
+            let before = last_job.replace(running.map(|(_, wrap)| wrap));
+            match (running, before) {
+                (Some(_), _) => focus(&cancel_ref),
+                (None, Some(wrap)) if focus_is_lost() => {
+                    focus(if wrap { &wrap_button } else { &unwrap_button });
+                }
+                _ => {}
+            }
+        });
+    }
+    let on_cancel = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::CancelJob))
+    };
+    let running = wb.job.is_some();
+    let job_view = |for_wrap: bool| -> Html {
+        match (&wb.job, &wb.job_note) {
+            (Some(j), _) if j.wrap == for_wrap => {
+                let verb = if j.wrap { "Wrapping" } else { "Unwrapping" };
+                let percent = j.percent();
+                html! {
+                    <div class="job" data-testid="job">
+                        <label for="wb-job-progress">{ format!("{verb}: {}", j.title) }</label>
+                        <div class="inline">
+                            <progress id="wb-job-progress" max={j.total.to_string()}
+                                value={j.done.to_string()} aria-describedby="wb-job-status">
+                                { format!("{percent}%") }</progress>
+                            <span class="mono" data-testid="job-percent">{ format!("{percent}%") }</span>
+                            <button type="button" ref={cancel_ref.clone()} onclick={on_cancel.clone()}>
+                                { "Cancel" }</button>
+                        </div>
+                        // Announced at every quarter, not at every slice.
+                        <p class="hint" id="wb-job-status" role="status">
+                            { format!("{verb} in slices, so the page keeps answering: {}% done.", percent / 25 * 25) }</p>
+                    </div>
+                }
+            }
+            (None, Some((wrap, note))) if *wrap == for_wrap => html! {
+                <p class="hint" role="status" data-testid="job-note">
+                    <span aria-hidden="true">{ "■ " }</span>{ note.clone() }</p>
+            },
+            _ => html! {},
         }
     };
 
@@ -564,7 +689,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                         <input id="wb-save" type="checkbox" checked={form.save_to_files} onchange={on_save} />
                         <label for="wb-save">{ "Also save to the page's files" }</label>
                     </div>
-                    <button type="submit" class="primary">{ "Wrap" }</button>
+                    <button type="submit" class="primary" ref={wrap_button} disabled={running}>{ "Wrap" }</button>
+                    { job_view(true) }
                     { wrap_out }
                 </form>
                 <form class="unwrap-form" onsubmit={on_unwrap} aria-label="Unwrap">
@@ -627,7 +753,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                                show the unwrap; ticked, the page will never show the key's value, nor its steps." }
                         </p>
                     }
-                    <button type="submit" class="primary">{ "Unwrap" }</button>
+                    <button type="submit" class="primary" ref={unwrap_button} disabled={running}>{ "Unwrap" }</button>
+                    { job_view(false) }
                     { unwrap_out }
                 </form>
             </div>

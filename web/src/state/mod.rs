@@ -37,12 +37,13 @@ use keywrap_core::hsm::copies::{OutputUse, SeparationReport, WorkbenchOutput};
 use keywrap_core::hsm::header::WrappedKeyFile;
 use keywrap_core::hsm::ops::NewKeyTemplate;
 use keywrap_core::hsm::{
-    MAX_FILE_SIZE, Session, UnwrapInto, UnwrapRequest, Unwrapped, WithheldSteps, WorkbenchKey,
-    WrapRequest,
+    HsmError, JobResult, MAX_FILE_SIZE, Session, UnwrapInto, UnwrapRequest, UnwrapResult,
+    Unwrapped, WithheldSteps, WorkbenchJob, WorkbenchKey, WrapRequest, WrapResult,
 };
 use keywrap_core::kmu::ReturnCode;
 use keywrap_core::selftest::{SelfTest, self_test};
 use keywrap_core::store::KeyHandle;
+use keywrap_core::wrap::{PAGE_SLICE_STEPS, Progress};
 use keywrap_core::{Iv, Mechanism};
 use yew::Reducible;
 use zeroize::Zeroizing;
@@ -54,8 +55,8 @@ pub use notices::{
 pub use terminal::{MAX_HISTORY, MAX_TRANSCRIPT, TerminalState, TranscriptEntry};
 pub use trace::{TraceBody, TraceMove, TraceRecord, TraceState};
 pub use workbench::{
-    DEFAULT_FILE_NAME, HexStyle, KeyChoice, OpError, UnwrapOutput, WorkbenchField, WorkbenchForm,
-    WorkbenchState, WrapOutput, decode_pasted, form_iv,
+    DEFAULT_FILE_NAME, HexStyle, KeyChoice, OpError, RunningJob, UnwrapOutput, WorkbenchField,
+    WorkbenchForm, WorkbenchState, WrapOutput, decode_pasted, form_iv, runs_sliced,
 };
 
 /// RFC 3394 §4.1: 128 bits of key data wrapped with a 128-bit KEK, the
@@ -184,6 +185,11 @@ pub enum Action {
     Wrap,
     /// Unwrap with the workbench.
     Unwrap,
+    /// Run the next slice of the workbench's job with this id (the
+    /// workbench schedules it after each frame).
+    JobStep(u64),
+    /// Cancel the workbench's job: nothing in the HSM changes.
+    CancelJob,
     /// Put the last wrapped key into the unwrap field.
     UseWrappedAsInput,
     /// Put the default IV back.
@@ -370,6 +376,8 @@ impl AppState {
             }
             Action::Wrap => self.wrap(false),
             Action::Unwrap => self.unwrap(),
+            Action::JobStep(id) => self.job_step(id),
+            Action::CancelJob => self.cancel_job(),
             Action::UseWrappedAsInput => {
                 if let Some(Ok(out)) = &self.workbench.wrap_result {
                     let hex = out.hex.clone();
@@ -687,13 +695,15 @@ impl AppState {
     /// A workbench wrap; `live` when recomputed as the user types.
     fn wrap(&mut self, live: bool) {
         let form = &self.workbench.form;
-        let pasted_key = match form.target {
-            KeyChoice::Pasted => match decode_pasted(&form.pasted_key, "The key to wrap") {
-                Ok((bytes, _)) => Some(bytes),
+        let pasted_key = match (form.target, &self.workbench.key_bytes) {
+            // Read when it was pasted.
+            (KeyChoice::Pasted, Some(bytes)) => Some(Rc::clone(&bytes.0)),
+            (KeyChoice::Pasted, None) => match decode_pasted(&form.pasted_key, "The key to wrap") {
+                Ok((bytes, _)) => Some(Rc::new(bytes)),
                 Err(e) => return self.set_wrap_result(Err(OpError::input(e))),
             },
-            KeyChoice::Handle(_) => None,
-            KeyChoice::None => {
+            (KeyChoice::Handle(_), _) => None,
+            (KeyChoice::None, _) => {
                 return self.set_wrap_result(Err(OpError::input(
                     "Choose the key to wrap, or paste its bytes.",
                 )));
@@ -747,13 +757,31 @@ impl AppState {
             mechanism.names().title,
             iv_words(mechanism, iv.as_ref()),
         );
+        let large = pasted_key.as_ref().is_some_and(|k| runs_sliced(k.len()));
+        if live && large {
+            // Too large to recompute at each keystroke: Wrap runs it.
+            Rc::make_mut(&mut self.workbench).wrap_result = None;
+            return;
+        }
+        if self.job_running() {
+            return;
+        }
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
-        let result = session.workbench_wrap(&request);
+        let started = session.workbench_wrap_job(&request);
         drop(session);
         drop(pasted_key);
         drop(pasted_kek);
+        match started {
+            Ok(job) if large => self.start_job(job, summary),
+            Ok(job) => self.finish_job(job, summary, live),
+            Err(e) => self.wrap_done(Err(e), summary, live),
+        }
+    }
+
+    /// A wrap's result, one-shot or the end of a job.
+    fn wrap_done(&mut self, result: Result<WrapResult, HsmError>, summary: String, live: bool) {
         self.revision += 1;
         match result {
             Ok(out) => {
@@ -840,12 +868,24 @@ impl AppState {
             mechanism.names().title,
             iv_words(mechanism, iv.as_ref()),
         );
+        if self.job_running() {
+            return;
+        }
         let Ok(mut session) = self.session.try_borrow_mut() else {
             return;
         };
-        let result = session.workbench_unwrap(&request);
+        let started = session.workbench_unwrap_job(&request);
         drop(session);
         drop(pasted_kek);
+        match started {
+            Ok(job) if runs_sliced(job.input_len()) => self.start_job(job, title),
+            Ok(job) => self.finish_job(job, title, false),
+            Err(refused) => self.unwrap_done(*refused, title),
+        }
+    }
+
+    /// An unwrap's result, one-shot or the end of a job.
+    fn unwrap_done(&mut self, result: UnwrapResult, title: String) {
         self.revision += 1;
         self.separated(&result.separations);
         let body = match (result.trace, result.trace_withheld) {
@@ -879,6 +919,106 @@ impl AppState {
             }
             Err(e) => self.set_unwrap_result(Err(OpError::from_console(&e))),
         }
+    }
+
+    /// Whether a job runs; then a second one may not start (the buttons
+    /// say so too).
+    fn job_running(&mut self) -> bool {
+        if self.workbench.job.is_none() {
+            return false;
+        }
+        self.set_status(
+            "A large wrap or unwrap is running: wait for it or cancel it first.".to_owned(),
+            false,
+        );
+        true
+    }
+
+    /// Hands a large job to the workbench, which runs a slice per frame.
+    fn start_job(&mut self, job: WorkbenchJob, title: String) {
+        let (wrap, total) = match job.progress() {
+            Progress::Running { total, .. } => (job.is_wrap(), total),
+            Progress::Done => (job.is_wrap(), 0),
+        };
+        let id = self.fresh_id();
+        let wb = Rc::make_mut(&mut self.workbench);
+        wb.job_note = None;
+        wb.job = Some(RunningJob {
+            id,
+            wrap,
+            done: 0,
+            total,
+            title,
+            job: Rc::new(RefCell::new(Some(job))),
+        });
+    }
+
+    /// One slice of the running job; once every step has run, the next
+    /// call finishes it (in a frame of its own) as the one-shot call would.
+    fn job_step(&mut self, id: u64) {
+        let Some(running) = self.workbench.job.clone() else {
+            return;
+        };
+        if running.id != id {
+            return;
+        }
+        let Ok(mut cell) = running.job.try_borrow_mut() else {
+            return;
+        };
+        let Some(job) = cell.as_mut() else {
+            return;
+        };
+        if let Progress::Running { .. } = job.progress() {
+            let (done, total) = match job.run(PAGE_SLICE_STEPS) {
+                Progress::Running { done, total } => (done, total),
+                Progress::Done => (running.total, running.total),
+            };
+            drop(cell);
+            if let Some(j) = Rc::make_mut(&mut self.workbench).job.as_mut() {
+                j.done = done;
+                j.total = total;
+            }
+            return;
+        }
+        let job = cell.take();
+        drop(cell);
+        Rc::make_mut(&mut self.workbench).job = None;
+        if let Some(job) = job {
+            self.finish_job(job, running.title, false);
+        }
+    }
+
+    /// Runs what is left of a job (all of a small one) and finishes it: the
+    /// one way a workbench wrap or unwrap ends.
+    fn finish_job(&mut self, mut job: WorkbenchJob, title: String, live: bool) {
+        job.run(usize::MAX);
+        let Ok(mut session) = self.session.try_borrow_mut() else {
+            return;
+        };
+        let result = session.finish_workbench_job(job);
+        drop(session);
+        match result {
+            JobResult::Wrapped(result) => self.wrap_done(result, title, live),
+            JobResult::Unwrapped(result) => self.unwrap_done(*result, title),
+        }
+    }
+
+    /// Drops the running job (its buffers are wiped): the HSM never saw it.
+    fn cancel_job(&mut self) {
+        let wb = Rc::make_mut(&mut self.workbench);
+        let Some(running) = wb.job.take() else {
+            return;
+        };
+        if let Ok(mut cell) = running.job.try_borrow_mut() {
+            cell.take();
+        }
+        let what = if running.wrap { "Wrap" } else { "Unwrap" };
+        let text = format!(
+            "{what} cancelled at {}%: nothing changed (no key, file or audit entry).",
+            running.percent()
+        );
+        wb.job_note = Some((running.wrap, text.clone()));
+        self.set_status(text, true);
     }
 
     fn unwrap_file_read(&mut self, name: &str, bytes: &[u8]) {

@@ -210,3 +210,75 @@ fn iv_field_default_custom_and_bad() {
     form.mechanism = Mechanism::Kwp;
     assert_eq!(form_iv(&form), Ok(None));
 }
+
+#[test]
+fn a_large_unwrap_runs_as_a_job_in_the_reducer_and_a_cancel_changes_nothing() {
+    use keywrap_core::wrap::{PAGE_SLICE_STEPS, PAGE_SLICED_ABOVE_BYTES};
+    let mut state = seeded();
+    state = state.reduce(Action::Run("genSymKey -t 31 -s 32 -l kek".into()));
+    // A wrapped key above the size the page slices, made by the core.
+    let data = vec![0x42u8; PAGE_SLICED_ABOVE_BYTES + 8];
+    let wrapped = {
+        let mut session = state.session.borrow_mut();
+        session
+            .workbench_wrap(&WrapRequest {
+                target: WorkbenchKey::Pasted(&data),
+                kek: WorkbenchKey::Handle(KeyHandle::new(6)),
+                mechanism: Mechanism::Kwp,
+                iv: None,
+                out_file: None,
+            })
+            .map(|r| r.wrapped)
+            .unwrap_or_default()
+    };
+    assert!(!wrapped.is_empty());
+    for field in [
+        WorkbenchField::Kek(KeyChoice::Handle(KeyHandle::new(6))),
+        WorkbenchField::Mechanism(Mechanism::Kwp),
+        WorkbenchField::Wrapped(encoding::encode_hex(&wrapped)),
+        WorkbenchField::IntoNewKey(false),
+    ] {
+        state = state.reduce(Action::Workbench(field));
+    }
+    let audited = state.session.borrow().audit_log().len();
+
+    // Started, then cancelled: the note, and nothing in the session.
+    state = state.reduce(Action::Unwrap);
+    let Some(job) = state.workbench.job.clone() else {
+        panic!("a large unwrap runs as a job");
+    };
+    assert!(!job.wrap);
+    assert_eq!((job.done, job.total), (0, 6 * (wrapped.len() / 8 - 1)));
+    state = state.reduce(Action::JobStep(job.id));
+    assert_eq!(
+        state.workbench.job.as_ref().map(|j| j.done),
+        Some(PAGE_SLICE_STEPS)
+    );
+    // A second start is refused while one runs.
+    state = state.reduce(Action::Unwrap);
+    assert_eq!(state.workbench.job.as_ref().map(|j| j.id), Some(job.id));
+    state = state.reduce(Action::CancelJob);
+    assert!(state.workbench.job.is_none());
+    let note = state.workbench.job_note.clone().map(|(_, t)| t);
+    assert!(note.is_some_and(|t| t.contains("nothing changed")));
+    assert_eq!(state.session.borrow().audit_log().len(), audited);
+    assert!(state.workbench.unwrap_result.is_none());
+    // A step of a cancelled job does nothing.
+    state = state.reduce(Action::JobStep(job.id));
+    assert!(state.workbench.unwrap_result.is_none());
+
+    // Run to the end: the bytes come back, one audit entry.
+    state = state.reduce(Action::Unwrap);
+    let mut steps = 0;
+    while let Some(job) = state.workbench.job.clone() {
+        state = state.reduce(Action::JobStep(job.id));
+        steps += 1;
+        assert!(steps < 100, "the job ends");
+    }
+    assert!(steps > 2);
+    assert!(matches!(
+        &state.workbench.unwrap_result,
+        Some(Ok(UnwrapOutput::Bytes { len, .. })) if *len == data.len()
+    ));
+    assert_eq!(state.session.borrow().audit_log().len(), audited + 1);
+}

@@ -3,12 +3,14 @@
 //! as `Zeroizing<String>` (wiped when replaced or dropped) and are never
 //! printed by `Debug`.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
 use keywrap_core::encoding::{self, Format};
-use keywrap_core::hsm::MAX_FILE_SIZE;
+use keywrap_core::hsm::{MAX_FILE_SIZE, WorkbenchJob};
 use keywrap_core::store::{KeyHandle, KeyType};
+use keywrap_core::wrap::PAGE_SLICED_ABOVE_BYTES;
 use keywrap_core::{Iv, Mechanism};
 use zeroize::Zeroizing;
 
@@ -284,10 +286,74 @@ impl fmt::Debug for UnwrapOutput {
     }
 }
 
+/// The bytes a paste field read, kept so a wrap does not decode megabytes
+/// of text again (wiped when the last copy drops); compared by identity.
+#[derive(Clone)]
+pub struct PastedBytes(pub Rc<Zeroizing<Vec<u8>>>);
+
+impl PartialEq for PastedBytes {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for PastedBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PastedBytes([REDACTED; {}])", self.0.len())
+    }
+}
+
 /// What the core reads in a paste field: `None` when empty, else a line
 /// about the bytes (length and format) or why they cannot be used. Holds no
 /// key bytes.
 pub type PasteReading = Option<Result<String, String>>;
+
+/// A large wrap or unwrap the workbench runs in slices (the core's
+/// [`WorkbenchJob`]: [`keywrap_core::wrap::PAGE_SLICE_STEPS`] steps a frame), and what the page
+/// shows of it. States compare by id and progress, not by the job.
+#[derive(Clone)]
+pub struct RunningJob {
+    /// Unique within the page.
+    pub id: u64,
+    /// A wrap (else an unwrap).
+    pub wrap: bool,
+    /// Steps run so far.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What it does, in words (the result's summary).
+    pub title: String,
+    /// The job; taken out when it finishes or is cancelled.
+    pub(super) job: Rc<RefCell<Option<WorkbenchJob>>>,
+}
+
+impl RunningJob {
+    /// How far it is, 0 to 100.
+    pub fn percent(&self) -> usize {
+        (self.done.saturating_mul(100) / self.total.max(1)).min(100)
+    }
+}
+
+impl PartialEq for RunningJob {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.wrap == other.wrap
+            && self.done == other.done
+            && self.total == other.total
+    }
+}
+
+impl fmt::Debug for RunningJob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RunningJob({}, {}/{})", self.id, self.done, self.total)
+    }
+}
+
+/// Whether an input of `len` bytes runs as a sliced job with progress
+/// (above [`PAGE_SLICED_ABOVE_BYTES`]) rather than at once.
+pub fn runs_sliced(len: usize) -> bool {
+    len > PAGE_SLICED_ABOVE_BYTES
+}
 
 /// The workbench's state.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -298,6 +364,8 @@ pub struct WorkbenchState {
     pub kek_reading: PasteReading,
     /// What the pasted key reads as.
     pub key_reading: PasteReading,
+    /// The pasted key's bytes, when it reads well.
+    pub key_bytes: Option<PastedBytes>,
     /// What the wrapped key field reads as.
     pub wrapped_reading: PasteReading,
     /// The last wrap.
@@ -306,6 +374,10 @@ pub struct WorkbenchState {
     pub unwrap_result: Option<Result<UnwrapOutput, OpError>>,
     /// Whether the step viewer's trace is from this workbench's last operation.
     pub changed_steps: bool,
+    /// The large wrap or unwrap running now, if any (one at a time).
+    pub job: Option<RunningJob>,
+    /// What became of the last job that did not finish: (a wrap?, words).
+    pub job_note: Option<(bool, String)>,
 }
 
 /// Decodes pasted text as hex, or else as base64 (the core's decoders).
@@ -379,7 +451,15 @@ impl WorkbenchState {
                 recompute = true;
             }
             WorkbenchField::PastedKey(v) => {
-                self.key_reading = read_paste(&v, "The key to wrap", false);
+                let decoded = (!v.trim().is_empty()).then(|| decode_pasted(&v, "The key to wrap"));
+                self.key_reading = decoded.as_ref().map(|d| match d {
+                    Ok((bytes, format)) => Ok(format!("{} bytes, read as {format}", bytes.len())),
+                    Err(e) => Err(e.clone()),
+                });
+                self.key_bytes = match decoded {
+                    Some(Ok((bytes, _))) => Some(PastedBytes(Rc::new(bytes))),
+                    _ => None,
+                };
                 form.pasted_key = v;
                 recompute = true;
             }
