@@ -54,13 +54,13 @@ logged e2e node --test --test-reporter=spec tests/e2e/
 step "size of dist/"
 bash scripts/size_report.sh dist | tee "$LOGS/size.log"
 # The one deterministic size check: the page a user downloads stays small.
-# 515,000 bytes gzip holds the console with both command dialects, the step
+# 525,000 bytes gzip holds the console with both command dialects, the step
 # pictures, the import packages, RSA key pairs in the virtual HSM, the copy
-# ledger and key-separation reports, the bulk export and the SIMD128 AES
-# (508 KB when it was set; RSA's big-integer, prime-sieve and DER code is
-# about 136 KB of it). It is a ceiling against growth, not the goal: the
-# goal is 260 KB (ARCHITECTURE.md, "Size and speed", says what occupies it).
-bash scripts/size_report.sh --budget 515000 dist >/dev/null
+# ledger and key-separation reports, the bulk export, the SIMD128 AES and the
+# sliced workbench jobs (520 KB when it was set). It is a ceiling against
+# growth; ARCHITECTURE.md, "Size and speed", says what occupies the page
+# (scripts/size_by_area.sh) and why the 260 KB is out of reach.
+bash scripts/size_report.sh --budget 525000 dist >/dev/null
 bash scripts/size_report.sh dist-single | tee "$LOGS/size-single.log"
 
 step "single file is reproducible (two builds from clean clones, byte-identical)"

@@ -664,7 +664,15 @@ async fn a_large_wrap_runs_as_a_job_with_progress_cancel_and_a_refusal_when_the_
         raw_sleep(1).await;
     }
     assert!(finished, "the job finishes");
-    assert!(seen.len() >= 3, "the bar advances: {seen:?}");
+    // The reducer runs slices for about JOB_FRAME_BUDGET_MS a frame, so this
+    // key takes a few frames: the bar shows at least one value between
+    // nothing and done (one call would jump straight to the result).
+    assert!(
+        seen.iter()
+            .filter_map(|v| v.parse::<u64>().ok())
+            .any(|v| v > 0 && v < 294_918),
+        "the bar advances: {seen:?}"
+    );
     assert!(!running());
     assert_eq!(app.audit_rows().len(), audited + 1);
     assert!(

@@ -1,5 +1,5 @@
 // KWP of a 1 MiB key in the workbench: above PAGE_SLICED_ABOVE_BYTES the
-// page runs W a slice per frame, so it keeps answering; the progress bar
+// page runs W in slices (about 24 ms of them a frame), so it keeps answering; the progress bar
 // advances; Cancel (by keyboard) leaves nothing changed; a second run gives
 // the bytes OpenSSL gives (id-aes256-wrap-pad, which the core's one-shot
 // KWP matches on every RFC 5649 vector).
@@ -91,7 +91,15 @@ test('KWP of 1 MiB runs in slices: the page keeps answering, Cancel changes noth
     const auditRows = () => page.locator('.audit-table tbody tr:not(.empty)').count();
     const audited = await auditRows();
 
-    // First run: by keyboard, cancelled part-way.
+    // First run: by keyboard, cancelled part-way. The reducer runs slices
+    // for about 24 ms a frame, so the whole job takes a few hundred
+    // milliseconds: the processor is slowed fourfold for this run (DevTools'
+    // CPU throttling), so that the test sees the bar move and cancels while
+    // the job still runs, however fast the machine. Its frame gaps are
+    // printed, not judged (every slice is four times slower); the second run
+    // is judged at full speed.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await startProbe(page);
     await wrapButton.focus();
     await page.keyboard.press('Enter');
@@ -108,6 +116,7 @@ test('KWP of 1 MiB runs in slices: the page keeps answering, Cancel changes noth
     const note = page.getByTestId('job-note');
     await note.waitFor();
     const cancelled = await stopProbe(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     assert.match(await note.textContent(), /Wrap cancelled at \d+%: nothing changed/);
     assert.equal(await progress.count(), 0);
     assert.equal(await page.getByTestId('wrap-output').count(), 0, 'no output');
@@ -145,8 +154,7 @@ test('KWP of 1 MiB runs in slices: the page keeps answering, Cancel changes noth
       `the bar advances: ${seen.join(', ')}`);
 
     console.log(`sliced KWP 1 MiB: ${elapsed} ms to the result; longest frame gap ${done.max.toFixed(1)} ms over ${done.frames} frames`
-      + ` (cancelled run: ${cancelled.max.toFixed(1)} ms over ${cancelled.frames} frames); laying out the result: ${done.after.toFixed(1)} ms;`
+      + ` (cancelled run, CPU slowed fourfold: ${cancelled.max.toFixed(1)} ms over ${cancelled.frames} frames); laying out the result: ${done.after.toFixed(1)} ms;`
       + ` progress ${seen.join(' ')}%`);
-    assert.ok(cancelled.max < MAX_FRAME_GAP_MS, `longest frame gap before the cancel: ${cancelled.max} ms`);
     assert.ok(done.max < MAX_FRAME_GAP_MS, `longest frame gap to the result: ${done.max} ms`);
   }));
