@@ -88,7 +88,7 @@ fn a_sensitive_workbench_unwrap_under_the_wrong_kek_gives_the_check_with_both_va
     ));
     assert!(u.outcome.is_err());
     assert!(u.trace.is_none(), "the steps are withheld");
-    assert!(u.trace_withheld.unwrap().contains("sensitive"));
+    assert!(u.trace_withheld.unwrap().reason.contains("sensitive"));
     let check = u.iv_check.expect("the IV check is given in their place");
     assert!(!check.passed && !check.all_passed());
     assert_eq!(check.expected, ExpectedIv::Exact(Iv::DEFAULT));

@@ -122,3 +122,55 @@ fn steps_of_page_bytes_are_never_withheld_so_never_replayed() {
         OperationSteps::Withheld(_)
     ));
 }
+
+#[test]
+fn xray_is_offered_only_where_it_would_show_the_steps() {
+    let mut s = session();
+    let (wrap, unwrap) = seed_session(&mut s);
+    // Withheld by the rule for a sensitive key: X-ray shows them.
+    assert!(wrap.xray_would_show() && unwrap.xray_would_show());
+    // Page bytes longer than a trace holds: withheld for everyone, X-ray or not.
+    s.upload_file("big.bin", vec![7; 1024]).unwrap();
+    let host = run_ok(&mut s, "aesWrapUnwrap -m 1 -f big.bin -w 6 -out w.bin");
+    let big = withheld(host.steps.unwrap().steps);
+    assert!(big.reason.contains("trace"), "{}", big.reason);
+    assert!(!big.xray_would_show());
+    s.set_xray(true);
+    let again = run_ok(&mut s, "aesWrapUnwrap -m 1 -f big.bin -w 6 -out w2.bin");
+    assert!(
+        matches!(again.steps.unwrap().steps, OperationSteps::Withheld(w) if !w.xray_would_show()),
+        "X-ray on changes nothing for a trace that cannot be made"
+    );
+}
+
+#[test]
+fn a_workbench_wrap_of_a_sensitive_key_replays_under_xray_like_the_command() {
+    use keywrap_core::hsm::{WorkbenchKey, WrapRequest};
+    use keywrap_core::store::KeyHandle;
+    let mut s = session();
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l kek");
+    run_ok(&mut s, "genSymKey -t 31 -s 32 -l payload");
+    let r = s
+        .workbench_wrap(&WrapRequest {
+            target: WorkbenchKey::Handle(KeyHandle::new(7)),
+            kek: WorkbenchKey::Handle(KeyHandle::new(6)),
+            mechanism: keywrap_core::Mechanism::Kw,
+            iv: None,
+            out_file: None,
+        })
+        .unwrap();
+    let withheld = r
+        .trace_withheld
+        .expect("a sensitive key's steps are withheld");
+    assert!(withheld.replayable() && withheld.xray_would_show());
+    s.set_xray(true);
+    let before = s.snapshot();
+    let OperationSteps::Wrap(w) = s.replay_withheld(&withheld).unwrap() else {
+        panic!("a wrap replays as W");
+    };
+    assert_eq!(
+        w.output, r.wrapped,
+        "the replayed W made the workbench's bytes"
+    );
+    assert_eq!(s.snapshot(), before, "a replay changes nothing in the HSM");
+}

@@ -684,6 +684,12 @@ async fn a_large_wrap_runs_as_a_job_with_progress_cancel_and_a_refusal_when_the_
         app.text("#wrap-output-cut")
             .contains("first 16384 of 786464 characters")
     );
+    // Too long to trace for anyone: the viewer says so and offers no X-ray
+    // (it would show nothing more), only the throwaway replay.
+    let steps = app.text(".steps-panel");
+    assert!(steps.contains("cannot trace"), "{steps}");
+    assert!(!app.has_button("Turn on X-ray: show what happens inside the HSM"));
+    assert!(app.has_button("Replay with a throwaway key"));
 
     // The KEK deleted while a job runs: the job is refused, nothing applied.
     app.click("Wrap").await;

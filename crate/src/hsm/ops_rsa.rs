@@ -468,7 +468,7 @@ pub fn wrap(
                 // The ephemeral AES key is wiped once the package is made,
                 // so these steps cannot be replayed under X-ray later.
                 (Err(reason), _) => OperationSteps::Withheld(steps::WithheldSteps::because(reason)),
-                (Ok(()), None) => OperationSteps::Withheld(steps::WithheldSteps::because(
+                (Ok(()), None) => OperationSteps::Withheld(steps::WithheldSteps::untraceable(
                     crate::Error::TraceTooLarge {
                         len: key_data.len().div_ceil(8) * 8,
                         max: crate::wrap::trace::TRACE_MAX_SEMIBLOCKS * 8,

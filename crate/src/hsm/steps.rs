@@ -54,6 +54,9 @@ pub struct WithheldSteps {
     /// on ([`Session::replay_withheld`]); `None` where the operation used
     /// bytes the HSM does not keep (a pasted KEK).
     replay: Option<StepReplay>,
+    /// Whether the trace could not be made at all (too long to trace, or
+    /// bad input): then X-ray would show nothing more.
+    untraceable: bool,
 }
 
 impl WithheldSteps {
@@ -63,6 +66,16 @@ impl WithheldSteps {
             reason: reason.into(),
             iv_check: None,
             replay: None,
+            untraceable: false,
+        }
+    }
+
+    /// Withheld because the trace itself cannot be made (the key data is
+    /// longer than a trace holds, or the input is bad), whoever looks.
+    pub fn untraceable(reason: impl Into<String>) -> Self {
+        Self {
+            untraceable: true,
+            ..Self::because(reason)
         }
     }
 
@@ -77,6 +90,12 @@ impl WithheldSteps {
     /// Whether [`Session::replay_withheld`] can show these steps under X-ray.
     pub fn replayable(&self) -> bool {
         self.replay.is_some()
+    }
+
+    /// Whether turning X-ray on could show these steps: not when the trace
+    /// cannot be made for anyone (a megabyte of key data, say).
+    pub fn xray_would_show(&self) -> bool {
+        !self.untraceable
     }
 }
 
@@ -420,7 +439,7 @@ pub(crate) fn wrap_steps(
 ) -> Result<WrapTrace, WithheldSteps> {
     may_show.map_err(WithheldSteps::because)?;
     crate::trace_wrap(kek, mechanism, iv, key_data)
-        .map_err(|e| WithheldSteps::because(e.to_string()))
+        .map_err(|e| WithheldSteps::untraceable(e.to_string()))
 }
 
 /// The trace of an unwrap, or why it is withheld and the IV check alone.
@@ -436,7 +455,7 @@ pub(crate) fn unwrap_steps(
     may_show: Result<(), String>,
 ) -> Result<UnwrapTrace, WithheldSteps> {
     let trace = crate::trace_unwrap(kek, mechanism, iv, wrapped)
-        .map_err(|e| WithheldSteps::because(e.to_string()))?;
+        .map_err(|e| WithheldSteps::untraceable(e.to_string()))?;
     match may_show {
         Ok(()) => Ok(trace),
         Err(reason) => Err(WithheldSteps::with_iv_check(

@@ -20,7 +20,7 @@ use super::copies::{self, CopyPlace, KeyCopy, OutputUse, SeparationReport};
 use super::error::{HsmError, HsmErrorKind, Stage};
 use super::files::{FileOrigin, check_file_name};
 use super::ops::{self, NewKeyTemplate, OpFailure, OutFile, Planned};
-use super::steps::{self, IvCheckSummary, OperationSteps};
+use super::steps::{self, IvCheckSummary, OperationSteps, WithheldSteps};
 use super::{Effects, HsmState, Session};
 use crate::kmu::ReturnCode;
 use crate::store::{KeyHandle, KeyType, UserId};
@@ -60,8 +60,8 @@ pub struct WrapResult {
     pub wrapped: Vec<u8>,
     /// Every step of W, when the page may show the key data.
     pub trace: Option<WrapTrace>,
-    /// Why the trace is withheld, when it is.
-    pub trace_withheld: Option<String>,
+    /// Why the trace is withheld, when it is (with how X-ray could replay it).
+    pub trace_withheld: Option<WithheldSteps>,
     /// The file written, if one was asked for.
     pub file: Option<String>,
 }
@@ -121,8 +121,8 @@ pub struct UnwrapResult {
     pub outcome: Result<Unwrapped, HsmError>,
     /// Every step of W⁻¹ and the IV check, when the page may show them.
     pub trace: Option<UnwrapTrace>,
-    /// Why the trace is withheld, when it is.
-    pub trace_withheld: Option<String>,
+    /// Why the trace is withheld, when it is (with how X-ray could replay it).
+    pub trace_withheld: Option<WithheldSteps>,
     /// When the trace is withheld but W⁻¹ ran: its IV check alone (the
     /// recovered `A` beside the expected IV, KWP's length and padding
     /// verdicts), which holds no key data ([`IvCheckSummary`]).
@@ -158,13 +158,16 @@ fn shown_steps(
 ) -> (
     Option<WrapTrace>,
     Option<UnwrapTrace>,
-    Option<String>,
+    Option<WithheldSteps>,
     Option<IvCheckSummary>,
 ) {
     match steps {
         Some(OperationSteps::Wrap(t)) => (Some(t), None, None, None),
         Some(OperationSteps::Unwrap(t)) => (None, Some(t), None, None),
-        Some(OperationSteps::Withheld(w)) => (None, None, Some(w.reason), w.iv_check),
+        Some(OperationSteps::Withheld(w)) => {
+            let iv_check = w.iv_check.clone();
+            (None, None, Some(w), iv_check)
+        }
         None => (None, None, None, None),
     }
 }
@@ -652,7 +655,7 @@ impl Session {
         let trace_withheld = if ran {
             withheld
         } else {
-            Some(REFUSED_BEFORE_UNWRAP.to_owned())
+            Some(WithheldSteps::untraceable(REFUSED_BEFORE_UNWRAP))
         };
         let outcome = result.map(|(unwrapped, _)| unwrapped);
         UnwrapResult {
@@ -672,7 +675,7 @@ impl UnwrapResult {
         Self {
             outcome: Err(error),
             trace: None,
-            trace_withheld: Some(REFUSED_BEFORE_UNWRAP.to_owned()),
+            trace_withheld: Some(WithheldSteps::untraceable(REFUSED_BEFORE_UNWRAP)),
             iv_check: None,
             separations: Vec::new(),
         }

@@ -606,7 +606,7 @@ fn withheld_offers(props: &StepViewerProps, xray: bool, w: &WithheldSteps) -> Ht
             if xray {
                 <p class="hint" data-testid="xray-next">
                     { "X-ray is on, but these steps cannot be replayed here. Run the operation again (in the terminal ↑, then Enter; in the workbench Wrap or Unwrap) to watch it inside the HSM." }</p>
-            } else {
+            } else if w.xray_would_show() {
                 <button type="button" onclick={xray_on}>{ "Turn on X-ray: show what happens inside the HSM" }</button>
             }
             <button type="button" onclick={replay}>{ "Replay with a throwaway key" }</button>

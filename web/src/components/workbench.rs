@@ -568,9 +568,11 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                             <button type="button" ref={cancel_ref.clone()} onclick={on_cancel.clone()}>
                                 { "Cancel" }</button>
                         </div>
-                        // Announced at every quarter, not at every slice.
-                        <p class="hint" id="wb-job-status" role="status">
-                            { format!("{verb} in slices, so the page keeps answering: {}% done.", percent / 25 * 25) }</p>
+                        <p class="hint">{ format!("{verb} in slices, so the page keeps answering.") }</p>
+                        // Announced at every quarter, not at every slice;
+                        // the bar and the figure beside it show the rest.
+                        <p class="visually-hidden" id="wb-job-status" role="status">
+                            { format!("{}% done.", percent / 25 * 25) }</p>
                     </div>
                 }
             }

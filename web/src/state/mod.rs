@@ -812,7 +812,7 @@ impl AppState {
             Ok(out) => {
                 let body = match (out.trace, out.trace_withheld) {
                     (Some(trace), _) => TraceBody::Wrap(trace),
-                    (None, Some(why)) => TraceBody::withheld(why),
+                    (None, Some(withheld)) => TraceBody::Withheld(withheld),
                     (None, None) => TraceBody::withheld("the core gave no trace".to_owned()),
                 };
                 self.show_trace(summary.clone(), body);
@@ -915,8 +915,9 @@ impl AppState {
         self.separated(&result.separations);
         let body = match (result.trace, result.trace_withheld) {
             (Some(trace), _) => TraceBody::Unwrap(trace),
-            (None, reason) => TraceBody::Withheld(WithheldSteps::with_iv_check(
-                reason.unwrap_or_else(|| "the core gave no trace".to_owned()),
+            (None, Some(withheld)) => TraceBody::Withheld(withheld),
+            (None, None) => TraceBody::Withheld(WithheldSteps::with_iv_check(
+                "the core gave no trace",
                 result.iv_check,
             )),
         };
