@@ -578,18 +578,6 @@ async fn the_start_strip_wraps_the_rfc_vector_and_runs_the_seed_lines() {
     assert!(!app.has("section.start"));
 }
 
-/// A timer's worth of waiting, without flushing Yew's scheduler.
-#[cfg(test)]
-async fn raw_sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
 /// Waits up to `secs` seconds until `f` holds (a debug build runs W slowly).
 #[cfg(test)]
 async fn wait_long(secs: u32, f: impl Fn() -> bool) -> bool {
@@ -661,7 +649,7 @@ async fn a_large_wrap_runs_as_a_job_with_progress_cancel_and_a_refusal_when_the_
             finished = true;
             break;
         }
-        raw_sleep(1).await;
+        support::raw_sleep(1).await;
     }
     assert!(finished, "the job finishes");
     // The reducer runs slices for about JOB_FRAME_BUDGET_MS a frame, so this

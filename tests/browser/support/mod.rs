@@ -45,6 +45,13 @@ pub async fn settle() {
 
 /// Waits `ms` milliseconds (for timers and file reads).
 pub async fn sleep(ms: i32) {
+    raw_sleep(ms).await;
+    settle().await;
+}
+
+/// A timer's worth of waiting, without flushing Yew's scheduler (whose
+/// flush waits until it is idle, which a running job never is).
+pub async fn raw_sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
@@ -52,7 +59,6 @@ pub async fn sleep(ms: i32) {
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    settle().await;
 }
 
 impl App {
