@@ -200,6 +200,17 @@ fn every_wrap_path_sliced_equals_one_shot() {
     same_wrap(&request, 1);
 }
 
+/// An unwrap into the page: what it is, the wrapped bytes, the KEK, the
+/// mechanism, the slice size, and what the result must show.
+type UnwrapCase<'a> = (
+    &'a str,
+    &'a [u8],
+    WorkbenchKey<'a>,
+    Mechanism,
+    usize,
+    &'a str,
+);
+
 #[test]
 fn every_unwrap_path_sliced_equals_one_shot() {
     let s = seeded();
@@ -238,59 +249,64 @@ fn every_unwrap_path_sliced_equals_one_shot() {
         );
         assert!(r.starts_with("key 9"), "{r}");
     }
-    // Into the page under an HSM KEK: a plaintext copy of key 7.
-    let r = same_unwrap(
-        &unwrap_request(
+    // Into the page: (what, wrapped, KEK, mechanism, slice, how the result
+    // must begin or what it must contain; "" where any result will do).
+    let cases: [UnwrapCase<'_>; 5] = [
+        // Under an HSM KEK: a plaintext copy of key 7.
+        (
+            "HSM KEK",
             &blob,
             WorkbenchKey::Handle(h(6)),
             Mechanism::Kw,
-            UnwrapInto::Bytes,
+            2,
+            "bytes",
         ),
-        2,
-    );
-    assert!(r.starts_with("bytes"), "{r}");
-    // Large, into the page under an HSM KEK.
-    same_unwrap(
-        &unwrap_request(
+        (
+            "large, HSM KEK",
             &big_blob,
             WorkbenchKey::Handle(h(6)),
             Mechanism::Kwp,
-            UnwrapInto::Bytes,
+            4_096,
+            "",
         ),
-        4_096,
-    );
-    // Standalone: the bytes of key 8, so the ledger records a copy of it.
-    let r = same_unwrap(
-        &unwrap_request(
+        // Standalone: the bytes of key 8, so the ledger records a copy of it.
+        (
+            "standalone",
             &known_blob,
             WorkbenchKey::Pasted(&PASTED_KEK),
             Mechanism::Kwp,
-            UnwrapInto::Bytes,
+            1,
+            "bytes",
         ),
-        1,
-    );
-    assert!(r.starts_with("bytes"), "{r}");
-    // A failed integrity check (the wrong KEK) fails alike, with its steps.
-    let r = same_unwrap(
-        &unwrap_request(
+        // A failed integrity check (the wrong KEK) fails alike, with its steps.
+        (
+            "wrong HSM KEK",
             &known_blob,
             WorkbenchKey::Handle(h(6)),
             Mechanism::Kwp,
-            UnwrapInto::Bytes,
+            1,
+            "IntegrityCheckFailed",
         ),
-        1,
-    );
-    assert!(r.contains("IntegrityCheckFailed"), "{r}");
-    let r = same_unwrap(
-        &unwrap_request(
+        (
+            "wrong pasted KEK",
             &blob,
             WorkbenchKey::Pasted(&PASTED_KEK),
             Mechanism::Kw,
-            UnwrapInto::Bytes,
+            7,
+            "IntegrityCheckFailed",
         ),
-        7,
-    );
-    assert!(r.contains("IntegrityCheckFailed"), "{r}");
+    ];
+    for (what, wrapped, kek, mechanism, slice, shows) in cases {
+        let r = same_unwrap(
+            &unwrap_request(wrapped, kek, mechanism, UnwrapInto::Bytes),
+            slice,
+        );
+        if shows == "bytes" {
+            assert!(r.starts_with("bytes"), "{what}: {r}");
+        } else {
+            assert!(r.contains(shows), "{what}: {r}");
+        }
+    }
 }
 
 #[test]
